@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pm-sysctl.h — select the namespace's MPTCP path manager and restore the previous one on exit. */
+#pragma once
+
+#include "macro.h"
+
+typedef enum PmKind {
+        PM_KIND_KERNEL,
+        PM_KIND_USERSPACE,
+        _PM_KIND_MAX,
+} PmKind;
+
+const char *pm_kind_to_string(PmKind k);
+
+/* What the namespace had before we changed it, so it can be put back. */
+typedef struct PmSysctlSaved {
+        bool valid;
+        bool have_path_manager; /* net.mptcp.path_manager exists (6.15+); else only pm_type */
+        char path_manager[32];
+        int pm_type;
+} PmSysctlSaved;
+
+/* Root for /proc/sys (tests point it elsewhere); NULL means "/proc/sys". */
+int pm_sysctl_mptcp_enabled(const char *root);
+/* Selects kind in the current network namespace, saving the previous selection in *saved
+ * (untouched on failure). Writes net.mptcp.path_manager where it exists, else net.mptcp.pm_type. */
+int pm_sysctl_select(const char *root, PmKind kind, PmSysctlSaved *saved);
+int pm_sysctl_restore(const char *root, const PmSysctlSaved *saved);

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test-address-ids.c — unit tests for the address <-> MPTCP ID map. */
+#include <arpa/inet.h>
+
+#include "address-ids.h"
+#include "tests.h"
+
+static PmAddr v4(const char *s, uint16_t port) {
+        PmAddr a = { .family = AF_INET, .port = port };
+        ASSERT_EQ(inet_pton(AF_INET, s, &a.in), 1);
+        return a;
+}
+
+TEST(stable_ids) {
+        AddressIds ids = {};
+        PmAddr a = v4("10.0.0.1", 0), b = v4("10.0.0.2", 0), a_port = v4("10.0.0.1", 4242);
+        uint8_t id1, id2, id3;
+
+        ASSERT_OK(address_ids_get(&ids, &a, &id1));
+        ASSERT_EQ(id1, 1); /* never 0: that is the initial subflow's */
+        ASSERT_OK(address_ids_get(&ids, &b, &id2));
+        ASSERT_EQ(id2, 2);
+        ASSERT_OK(address_ids_get(&ids, &a_port, &id3)); /* the port does not make another address */
+        ASSERT_EQ(id3, 1);
+        ASSERT_EQ(ids.n_used, 2);
+}
+
+TEST(release_and_reuse) {
+        AddressIds ids = {};
+        PmAddr a = v4("10.0.0.1", 0), b = v4("10.0.0.2", 0), c = v4("10.0.0.3", 0);
+        uint8_t id;
+
+        ASSERT_OK(address_ids_get(&ids, &a, &id));
+        ASSERT_OK(address_ids_get(&ids, &b, &id));
+        ASSERT_TRUE(address_ids_release(&ids, &a));
+        ASSERT_TRUE(!address_ids_release(&ids, &a));
+        ASSERT_EQ(address_ids_find(&ids, &a, &id), -ENOENT);
+        ASSERT_OK(address_ids_get(&ids, &c, &id));
+        ASSERT_EQ(id, 1); /* lowest free */
+        ASSERT_OK(address_ids_find(&ids, &b, &id));
+        ASSERT_EQ(id, 2);
+}
+
+TEST(exhaustion) {
+        AddressIds ids = {};
+        uint8_t id;
+
+        for (unsigned i = 0; i < ADDRESS_ID_MAX; i++) {
+                PmAddr a = { .family = AF_INET, .in.s_addr = htonl(0x0a000000 + i) };
+                ASSERT_OK(address_ids_get(&ids, &a, &id));
+                ASSERT_EQ(id, i + 1);
+        }
+        PmAddr extra = v4("192.0.2.1", 0);
+        ASSERT_EQ(address_ids_get(&ids, &extra, &id), -ENOSPC);
+        PmAddr bad = { .family = AF_UNIX };
+        ASSERT_EQ(address_ids_get(&ids, &bad, &id), -EAFNOSUPPORT);
+}
+
+int main(void) {
+        RUN(stable_ids);
+        RUN(release_and_reuse);
+        RUN(exhaustion);
+        return 0;
+}

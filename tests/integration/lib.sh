@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# lib.sh — helpers for the lab integration tests: assertions, the daemon in the client namespace.
+# Sourced after tests/lab/lab.sh. Expects MPTCP_POLICYD (daemon binary) and LAB_TRAFFIC.
+
+_it_dir=$(dirname "${BASH_SOURCE[0]}")
+
+fail() {
+        echo "FAIL: $*" >&2
+        exit 1
+}
+
+# assert_ge NAME VALUE MIN — numeric (float) comparison, printed either way.
+assert_ge() {
+        if python3 -c "import sys; sys.exit(0 if float('$2') >= float('$3') else 1)"; then
+                echo "ok: $1 = $2 (>= $3)"
+        else
+                fail "$1 = $2, expected >= $3"
+        fi
+}
+
+assert_le() {
+        if python3 -c "import sys; sys.exit(0 if float('$2') <= float('$3') else 1)"; then
+                echo "ok: $1 = $2 (<= $3)"
+        else
+                fail "$1 = $2, expected <= $3"
+        fi
+}
+
+assert_eq() {
+        if [ "$2" = "$3" ]; then
+                echo "ok: $1 = $2"
+        else
+                fail "$1 = $2, expected $3"
+        fi
+}
+
+# The client namespace must have no other mptcp_pm event subscriber (a stray daemon distorts
+# everything): netlink protocol 16 (generic) sockets with a group bitmap other than 0.
+assert_no_stray_pm() {
+        local n
+        n=$(lab_client awk 'NR > 1 && $2 == 16 && $4 != "00000000"' /proc/net/netlink | wc -l)
+        [ "$n" -eq 0 ] || fail "$n generic netlink multicast subscriber(s) already in the client namespace"
+}
+
+# daemon_start LOGFILE [ARGS...] — starts mptcp-policyd in the client namespace and returns once it
+# said READY=1; exports DAEMON_PID (also tracked for lab_down).
+daemon_start() {
+        local log=$1; shift
+        DAEMON_PID=$(lab_client python3 "$_it_dir/run-notify.py" --timeout 10 -- \
+                "$MPTCP_POLICYD" "$@" 2>>"$log") || { cat "$log" >&2; fail "daemon did not start"; }
+        lab_track_pid "$DAEMON_PID"
+        export DAEMON_PID
+}
+
+# daemon_stop — SIGTERM and wait for the exit status (0 expected).
+daemon_stop() {
+        kill -TERM "$DAEMON_PID"
+        local i
+        for i in $(seq 100); do
+                kill -0 "$DAEMON_PID" 2>/dev/null || return 0
+                # A child of run-notify.py, not of this shell: `wait` cannot be used.
+                sleep 0.05
+        done
+        fail "daemon did not stop within 5 s of SIGTERM"
+}
+
+# calc EXPR — floating-point arithmetic (bc is not on a minimal system; awk is).
+calc() {
+        awk "BEGIN { print $1 }"
+}
+
+# json FILE EXPR — jq -r on a JSON report.
+json() {
+        jq -r "$2" "$1"
+}
