@@ -363,28 +363,15 @@ static int dump_one(LinkTracker *t, struct mnl_socket *nl, uint16_t type, uint64
                         continue;
 
                 while ((r = rtnl_next_message(t->buf, (size_t) n, &off, &nlh, &mlen)) > 0) {
-                        int error;
-
-                        if (nlh->nlmsg_pid != portid || nlh->nlmsg_seq != seq)
-                                continue; /* not ours */
-                        if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-                                interrupted = true;
+                        r = rtnl_dump_reply(nlh, mlen, portid, seq, &interrupted);
+                        if (r < 0)
+                                return r;
+                        if (r == RTNL_DUMP_DONE)
+                                return 0;
+                        if (r == RTNL_DUMP_OTHER)
+                                continue;
 
                         switch (nlh->nlmsg_type) {
-                        case NLMSG_DONE:
-                                r = rtnl_decode_done(nlh, mlen, &error);
-                                if (r < 0)
-                                        return r;
-                                if (error < 0)
-                                        return error;
-                                return interrupted ? -EAGAIN : 0;
-
-                        case NLMSG_ERROR:
-                                r = rtnl_decode_error(nlh, mlen, &error);
-                                if (r < 0)
-                                        return r;
-                                return error < 0 ? error : -EPROTO; /* an ACK never ends a dump */
-
                         case RTM_NEWLINK: {
                                 RtnlLink m;
 

@@ -35,7 +35,8 @@ typedef enum LinkEventType {
         LINK_EVENT_RESYNCED,      /* link and addr NULL: a full re-dump was reconciled */
 } LinkEventType;
 
-/* Called after the table has been updated. It may query the tracker, but must not free it. */
+/* Called after the table has been updated. It may query the tracker, but must not free it
+ * (link_tracker_resync() from inside it returns -EBUSY). */
 typedef void (*link_tracker_handler_t)(
         LinkTracker *t, LinkEventType type, const LinkInfo *link, const LinkAddr *addr, void *userdata);
 

@@ -298,6 +298,42 @@ int rtnl_decode_done(const struct nlmsghdr *nlh, size_t len, int *ret_error) {
         return 0;
 }
 
+int rtnl_dump_reply(const struct nlmsghdr *nlh, size_t len, uint32_t portid, uint32_t seq, bool *interrupted) {
+        int error, r;
+
+        if (!interrupted)
+                return -EINVAL;
+        if (!nlh || len > INT_MAX || !mnl_nlmsg_ok(nlh, (int) len))
+                return -EBADMSG;
+        if (nlh->nlmsg_pid != portid || nlh->nlmsg_seq != seq)
+                return RTNL_DUMP_OTHER;
+        if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+                *interrupted = true;
+
+        switch (nlh->nlmsg_type) {
+        case NLMSG_DONE:
+                r = rtnl_decode_done(nlh, len, &error);
+                if (r < 0)
+                        return r;
+                if (error < 0)
+                        return error;
+                return *interrupted ? -EAGAIN : RTNL_DUMP_DONE;
+
+        case NLMSG_ERROR:
+                r = rtnl_decode_error(nlh, len, &error);
+                if (r < 0)
+                        return r;
+                return error < 0 ? error : -EPROTO; /* an ACK never ends a dump */
+
+        case NLMSG_NOOP:
+        case NLMSG_OVERRUN:
+                return RTNL_DUMP_OTHER;
+
+        default:
+                return RTNL_DUMP_ENTRY;
+        }
+}
+
 int rtnl_next_message(
         const void *buf, size_t len, size_t *offset, const struct nlmsghdr **ret_msg, size_t *ret_len) {
         const struct nlmsghdr *nlh;

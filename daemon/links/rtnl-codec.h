@@ -63,6 +63,18 @@ int rtnl_decode_error(const struct nlmsghdr *nlh, size_t len, int *ret_error);
 /* NLMSG_DONE: *ret_error = the (<= 0) error code the kernel may append to it, 0 when absent. */
 int rtnl_decode_done(const struct nlmsghdr *nlh, size_t len, int *ret_error);
 
+/* Where one reply stands in a dump we requested on socket portid with sequence number seq. */
+enum {
+        RTNL_DUMP_OTHER = 0, /* not part of this dump (another request, a notification): skip it */
+        RTNL_DUMP_ENTRY = 1, /* one object of the dump: decode it by nlmsg_type */
+        RTNL_DUMP_DONE = 2,  /* NLMSG_DONE: complete and consistent */
+};
+/* Returns one of the above, or: -EAGAIN when the dump completed but a message of it carried
+ * NLM_F_DUMP_INTR (*interrupted, which the caller zeroes per dump, remembers it): restart it; the
+ * kernel's error from NLMSG_ERROR or from NLMSG_DONE's payload; -EPROTO for an ACK where a dump
+ * reply belongs; -EBADMSG for a malformed control message. */
+int rtnl_dump_reply(const struct nlmsghdr *nlh, size_t len, uint32_t portid, uint32_t seq, bool *interrupted);
+
 /* Walk the messages of one received datagram: *offset starts at 0. Returns 1 with *ret_msg and
  * *ret_len (bytes of that message, nlmsg_len) set and *offset advanced, 0 at the clean end of the
  * datagram, or -EBADMSG when the rest of the buffer is not a whole message (truncated). */

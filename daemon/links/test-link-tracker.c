@@ -649,6 +649,9 @@ static void test_resync(Test *T) {
         rcvbuf = 1; /* the kernel rounds this up to its minimum: a couple of messages */
         check(setsockopt(fd_before, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) == 0);
 
+        /* The first messages stay queued and the rest is dropped: this add sits in the stale queue,
+         * its delete is lost. Replaying the queue after the dump would bring the address back. */
+        add_addr("lt-renamed", "192.0.2.200/24", 0);
         del_addr("lt-renamed", "169.254.7.7/16");
         expected[n++] = "addr-removed lt-renamed 169.254.7.7/16";
         for (unsigned i = 1; i <= 64; i++) {
@@ -659,6 +662,7 @@ static void test_resync(Test *T) {
                 snprintf(texts[i], sizeof(texts[i]), "addr-new lt-renamed %s", addr);
                 expected[n++] = texts[i];
         }
+        del_addr("lt-renamed", "192.0.2.200/24");
         delete_link("lt-c"); /* takes lt-d along */
         expected[n++] = "addr-removed lt-c 203.0.113.1/24";
         expected[n++] = "link-removed lt-c";

@@ -465,6 +465,57 @@ static void test_datagram(void) {
         check_eq(rtnl_next_message(b.bytes, 0, &off, &m, &mlen), 0);
 }
 
+static void test_dump_reply(void) {
+        Buf b = {};
+        struct nlmsghdr *nlh;
+        bool intr = false;
+
+        /* An entry of our dump; the same from another socket or sequence is not ours. */
+        nlh = put_link(&b, RTM_NEWLINK, AF_UNSPEC, 2, 0, "eth0", IF_OPER_UP, NULL);
+        nlh->nlmsg_pid = 1234;
+        nlh->nlmsg_seq = 9;
+        nlh->nlmsg_flags = NLM_F_MULTI;
+        check_eq(rtnl_dump_reply(nlh, nlh->nlmsg_len, 1234, 9, &intr), RTNL_DUMP_ENTRY);
+        check_eq(rtnl_dump_reply(nlh, nlh->nlmsg_len, 1234, 8, &intr), RTNL_DUMP_OTHER);
+        check_eq(rtnl_dump_reply(nlh, nlh->nlmsg_len, 99, 9, &intr), RTNL_DUMP_OTHER);
+        check(!intr);
+
+        /* NLMSG_DONE: clean, with an error in its payload, or after an inconsistent part. */
+        nlh = mnl_nlmsg_put_header(&b);
+        nlh->nlmsg_type = NLMSG_DONE;
+        nlh->nlmsg_flags = NLM_F_MULTI;
+        nlh->nlmsg_pid = 1234;
+        nlh->nlmsg_seq = 9;
+        *(int *) mnl_nlmsg_put_extra_header(nlh, sizeof(int)) = 0;
+        check_eq(rtnl_dump_reply(nlh, nlh->nlmsg_len, 1234, 9, &intr), RTNL_DUMP_DONE);
+        *(int *) mnl_nlmsg_get_payload(nlh) = -ENOBUFS;
+        check_eq(rtnl_dump_reply(nlh, nlh->nlmsg_len, 1234, 9, &intr), -ENOBUFS);
+        *(int *) mnl_nlmsg_get_payload(nlh) = 0;
+        nlh->nlmsg_flags |= NLM_F_DUMP_INTR;
+        check_eq(rtnl_dump_reply(nlh, nlh->nlmsg_len, 1234, 9, &intr), -EAGAIN);
+        check(intr);
+        nlh->nlmsg_flags &= (uint16_t) ~NLM_F_DUMP_INTR;
+        check_eq(rtnl_dump_reply(nlh, nlh->nlmsg_len, 1234, 9, &intr), -EAGAIN); /* it sticks */
+        intr = false;
+        check_eq(rtnl_dump_reply(nlh, nlh->nlmsg_len - 1, 1234, 9, &intr), -EBADMSG);
+
+        /* NLMSG_ERROR ends the dump with the kernel's error; an ACK has no business here. */
+        nlh = put_error(&b, -EOPNOTSUPP, 9);
+        nlh->nlmsg_pid = 1234;
+        check_eq(rtnl_dump_reply(nlh, nlh->nlmsg_len, 1234, 9, &intr), -EOPNOTSUPP);
+        check_eq(rtnl_dump_reply(nlh, nlh->nlmsg_len, 1234, 10, &intr), RTNL_DUMP_OTHER);
+        nlh = put_error(&b, 0, 9);
+        nlh->nlmsg_pid = 1234;
+        check_eq(rtnl_dump_reply(nlh, nlh->nlmsg_len, 1234, 9, &intr), -EPROTO);
+        nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 2;
+        check_eq(rtnl_dump_reply(nlh, nlh->nlmsg_len, 1234, 9, &intr), -EBADMSG);
+        check_eq(rtnl_dump_reply(nlh, 8, 1234, 9, &intr), -EBADMSG);
+
+        nlh = mnl_nlmsg_put_header(&b);
+        nlh->nlmsg_type = NLMSG_NOOP;
+        check_eq(rtnl_dump_reply(nlh, nlh->nlmsg_len, 0, 0, &intr), RTNL_DUMP_OTHER);
+}
+
 static void test_dump_request(void) {
         uint8_t buf[64] __attribute__((aligned(4)));
         const struct nlmsghdr *nlh = (const struct nlmsghdr *) buf;
@@ -531,6 +582,13 @@ static int decode_error_any(const struct nlmsghdr *nlh, size_t len) {
 static int decode_done_any(const struct nlmsghdr *nlh, size_t len) {
         int e;
         return rtnl_decode_done(nlh, len, &e);
+}
+
+static int decode_dump_reply_any(const struct nlmsghdr *nlh, size_t len) {
+        bool intr = false;
+        int r = rtnl_dump_reply(nlh, len, 0, 0, &intr);
+
+        return r == -EBADMSG ? r : 0; /* anything else is a classification, the kernel's error included */
 }
 
 static int walk_all(const void *buf, size_t len) {
@@ -608,7 +666,9 @@ static void test_truncations(void) {
                 nlh->nlmsg_type = NLMSG_DONE;
                 *(int *) mnl_nlmsg_put_extra_header(nlh, sizeof(int)) = 0;
                 sweep_truncations(nlh, decode_done_any, &n_ok);
+                sweep_truncations(nlh, decode_dump_reply_any, &n_ok);
         }
+        sweep_truncations(put_error(&b, -EPERM, 0), decode_dump_reply_any, &n_ok);
 
         /* Cuts at attribute boundaries leave valid shorter messages: some must decode. */
         check(n_ok > 0);
@@ -668,6 +728,7 @@ int main(void) {
         test_addr_malformed();
         test_control();
         test_datagram();
+        test_dump_reply();
         test_dump_request();
         test_addr_same();
         test_truncations();
