@@ -39,7 +39,7 @@ echo "Starting mptcp-policyd in the client namespace (it becomes the userspace p
 daemon_start "$work/daemon.log"
 echo "Upload for ${DURATION}s with mptcp-policyd..."
 run daemon
-daemon_stop
+daemon_stop "$work/daemon.log"
 
 echo
 printf '%-34s %10s %10s %10s %9s\n' "" "wifi" "lte" "goodput" "subflows"

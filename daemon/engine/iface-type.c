@@ -40,22 +40,22 @@ static int read_small_file(int dir_fd, const char *path, char *buf, size_t size)
         return 0;
 }
 
-/* Finds KEY=value in a uevent-style buffer; copies value into RET (size RET_SIZE). */
+/* Finds KEY=value in a uevent-style buffer (one KEY=value per line); copies value into RET
+ * (size RET_SIZE, truncated). */
 static bool uevent_get(const char *buf, const char *key, char *ret, size_t ret_size) {
         size_t kl = strlen(key);
 
-        for (const char *p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-                const char *end;
-                size_t vl;
+        for (const char *p = buf; *p;) {
+                const char *end = strchrnul(p, '\n');
 
-                if (strncmp(p, key, kl) != 0 || p[kl] != '=')
-                        continue;
-                p += kl + 1;
-                end = strchrnul(p, '\n');
-                vl = MIN((size_t) (end - p), ret_size - 1);
-                memcpy(ret, p, vl);
-                ret[vl] = 0;
-                return true;
+                if ((size_t) (end - p) > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
+                        size_t vl = MIN((size_t) (end - p) - kl - 1, ret_size - 1);
+
+                        memcpy(ret, p + kl + 1, vl);
+                        ret[vl] = 0;
+                        return true;
+                }
+                p = *end ? end + 1 : end;
         }
         return false;
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* policy-engine.c — the pure policy engine: profile × interface facts → decisions, and per-connection subflow plans. */
 
-#include <fnmatch.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -40,26 +39,6 @@ const char *policy_steering_unsupported_reason(SteeringMode mode, const PolicyCa
         return NULL;
 }
 
-static bool match_names(const RuleMatch *m, const char *ifname) {
-        if (m->n_names == 0)
-                return true;
-        for (size_t i = 0; i < m->n_names; i++)
-                if (m->names[i] && fnmatch(m->names[i], ifname, 0) == 0)
-                        return true;
-        return false;
-}
-
-static bool match_operator(const RuleMatch *m, const char *operator_id) {
-        if (m->n_operators == 0)
-                return true;
-        if (isempty(operator_id))
-                return false; /* unknown matches no operator condition */
-        for (size_t i = 0; i < m->n_operators; i++)
-                if (m->operators[i] && streq(m->operators[i], operator_id))
-                        return true;
-        return false;
-}
-
 /* A condition -1 (absent) holds; 0/1 holds only for a known, equal fact. */
 static bool match_tristate(int condition, Tristate fact) {
         if (condition < 0)
@@ -73,7 +52,7 @@ bool policy_rule_matches(const Rule *rule, const InterfaceFacts *f) {
         const RuleMatch *m = &rule->match;
         Tristate roaming;
 
-        if (!match_names(m, f->name))
+        if (!rule_match_names(m, f->name))
                 return false;
         if (m->types != 0 &&
             ((unsigned) f->type >= _INTERFACE_TYPE_MAX || !(m->types & INTERFACE_TYPE_BIT(f->type))))
@@ -84,7 +63,8 @@ bool policy_rule_matches(const Rule *rule, const InterfaceFacts *f) {
         roaming = f->type == INTERFACE_TYPE_CELLULAR ? f->roaming : TRISTATE_NO;
         if (!match_tristate(m->roaming, roaming))
                 return false;
-        if (!match_operator(m, f->operator_id))
+        /* Unknown ("") matches no operator condition. */
+        if (!rule_match_operator(m, isempty(f->operator_id) ? NULL : f->operator_id))
                 return false;
         return true;
 }

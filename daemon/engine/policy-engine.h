@@ -214,7 +214,8 @@ bool policy_plan_is_empty(const PolicyPlan *p);
  *
  * Every list is sorted by (ifindex, local address, remote address, remote port, local port), so
  * the plan is deterministic whatever the order of the inputs.
- * Returns 0 and *ret (possibly empty); -EINVAL; -ENOMEM. */
+ * limits NULL means PROFILE_DEFAULT_LIMIT_SUBFLOWS. The plan does not point into the inputs.
+ * Returns 0 and *ret (possibly empty); -EINVAL (NULL arguments, remote not IPv4/IPv6); -ENOMEM. */
 int policy_plan_connection(
         const InterfaceDecision *decisions, const InterfaceFacts *facts, size_t n,
         const PolicyConnection *conn, const PolicySubflow *current, size_t n_current,

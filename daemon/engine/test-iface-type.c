@@ -21,7 +21,7 @@ static unsigned failures;
 
 static char root[] = "/tmp/test-iface-type-XXXXXX";
 
-static void die(const char *what) {
+_noreturn_ static void die(const char *what) {
         fprintf(stderr, "setup failed: %s: %m\n", what);
         exit(EXIT_FAILURE);
 }

@@ -27,7 +27,7 @@ static unsigned failures;
                 }                                                                                  \
         } while (0)
 
-static void die(const char *what) {
+_noreturn_ static void die(const char *what) {
         fprintf(stderr, "test setup failed: %s\n", what);
         exit(EXIT_FAILURE);
 }
@@ -1062,10 +1062,56 @@ static void test_plan_misc(void) {
         CHECK(policy_plan_is_empty(NULL));
 }
 
+/* The parser's structs feed the engine as they are (absent conditions are -1, unset actions hold
+ * their defaults): design.md's example profile, parsed. */
+static void test_parsed_profile(void) {
+        static const char yaml[] =
+                "profile: metered\n"
+                "steering: active-standby\n"
+                "limits: { subflows: 4, add-addr-accepted: 2 }\n"
+                "rules:\n"
+                "  - match: { type: [ethernet, wifi], metered: false }\n"
+                "    use: active\n"
+                "  - match: { type: cellular }\n"
+                "    use: backup\n"
+                "    pacing-cap: 2Mbit\n"
+                "  - match: { name: \"docker*\" }\n"
+                "    use: never\n";
+        _cleanup_(profile_freep) Profile *p = NULL;
+        PolicyDiagnostics diag = {};
+        InterfaceDecision d[MAX_IFACES];
+        FactSet fs;
+        int r;
+
+        r = profile_parse_buffer(yaml, strlen(yaml), "metered.yaml", NULL, &p, &diag);
+        CHECK(r == 0);
+        CHECK(diag.n_errors == 0);
+        policy_diagnostics_done(&diag);
+        if (r < 0)
+                return;
+
+        fs = fact_set(lab_facts, ELEMENTSOF(lab_facts));
+        CHECK(policy_decide(p, NULL, fs.f, fs.n, d) == 0);
+        for (size_t k = 0; k < fs.n; k++) {
+                const TExpect *e = metered_expect + k;
+
+                printf("parsed profile: %-8s rule %2d %s cap %" PRIu64 "\n", d[k].name, d[k].rule_index,
+                       interface_decision_to_string(d + k), d[k].pacing_cap_bps);
+                CHECK_STREQ(interface_decision_to_string(d + k), e->decision);
+                CHECK(d[k].rule_index == e->rule);
+                CHECK(d[k].pacing_cap_bps == e->cap);
+                CHECK(d[k].notsent_lowat == e->lowat);
+                CHECK(d[k].flags == e->flags);
+        }
+        CHECK(p->limits.subflows == 4);
+        fact_set_done(&fs);
+}
+
 int main(void) {
         test_matching();
         test_decide();
         test_decide_misc();
+        test_parsed_profile();
         test_plans();
         test_plan_misc();
 

@@ -52,16 +52,13 @@ daemon_start() {
         export DAEMON_PID
 }
 
-# daemon_stop — SIGTERM and wait for the exit status (0 expected).
+# daemon_stop LOGFILE — SIGTERM, wait for the exit, and check the daemon said it stopped cleanly
+# (it is a child of run-notify.py, not of this shell, so its exit status cannot be collected).
 daemon_stop() {
         kill -TERM "$DAEMON_PID"
-        local i
-        for i in $(seq 100); do
-                kill -0 "$DAEMON_PID" 2>/dev/null || return 0
-                # A child of run-notify.py, not of this shell: `wait` cannot be used.
-                sleep 0.05
-        done
-        fail "daemon did not stop within 5 s of SIGTERM"
+        lab_wait_exit "$DAEMON_PID" 5 || fail "daemon did not stop within 5 s of SIGTERM"
+        grep -qE '(^|: )Stopped\.$' "$1" ||
+                fail "daemon did not log a clean stop"
 }
 
 # calc EXPR — floating-point arithmetic (bc is not on a minimal system; awk is).

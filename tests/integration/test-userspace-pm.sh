@@ -54,9 +54,7 @@ assert_eq "additional subflows" "$subflows" 1
 echo "== 100 churned connections, each sending data and held 50 ms"
 # The kernel's own record of subflows: ip mptcp monitor in the client namespace. Proven
 # subscribed before the churn starts by a probe connection's events.
-lab_client ip mptcp monitor >"$work/monitor.log" 2>&1 &
-monitor_pid=$!
-lab_track_pid "$monitor_pid"
+lab_spawn --log "$work/monitor.log" client ip mptcp monitor
 probe_ok=0
 for attempt in $(seq 50); do
         lab_client "$LAB_TRAFFIC" churn --to "$LAB_SERVER_TARGET" --count 1 --hold-ms 10 --json >/dev/null
@@ -91,7 +89,7 @@ done
 echo "churn: $(wc -l <"$work/sf-tokens") tokens with SUB_ESTABLISHED in the monitor, $missing churned token(s) without"
 assert_eq "churned connections without SUB_ESTABLISHED" "$missing" 0
 
-daemon_stop
+daemon_stop "$work/daemon.log"
 assert_eq "path manager restored" "$(lab_client cat /proc/sys/net/mptcp/path_manager)" kernel
 grep -E 'Events:|Restored' "$work/daemon.log" || true
 if grep -qE '^(warning|error|critical): ' "$work/daemon.log"; then

@@ -10,6 +10,7 @@ if [[ -z $TRAFFIC || ! -x $TRAFFIC ]]; then
         echo "usage: test-lab.sh PATH-TO-mptcp-traffic" >&2
         exit 2
 fi
+TRAFFIC=$(readlink -f "$TRAFFIC")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export LAB_PREFIX=${LAB_PREFIX:-mpllab}
 export LAB_TRAFFIC=$TRAFFIC
@@ -48,6 +49,8 @@ check "default route prefers wifi" 'ok == 1' \
         -v ok="$(lab_client ip route get "$LAB_SERVER_WIFI_ADDR" | grep -c ' dev wifi ')"
 check "tbf on both ends of both links" 'n == 4' \
         -v n="$( (lab_client tc qdisc show; lab_server tc qdisc show) | grep -c '^qdisc tbf')"
+check "congestion control is LAB_CC in the server" 'ok == 1' \
+        -v ok="$(lab_server sysctl -n net.ipv4.tcp_congestion_control | grep -cx "$LAB_CC")"
 check "IPv6 disabled in the client" 'v == 1' -v v="$(lab_client sysctl -n net.ipv6.conf.all.disable_ipv6)"
 # shellcheck disable=SC2016 # an awk program
 check "no generic-netlink subscribers in the client" 'n == 0' \
@@ -82,6 +85,8 @@ j2=$(bulk)
 report "two paths (lte subflow endpoint)" "$j2"
 check "two paths: lte >= 50% of its rate" 'l >= 0.5 * r' \
         -v l="$(jq .links.lte.mbit_s <<<"$j2")" -v r="$LAB_LTE_MBIT"
+check "two paths: goodput >= 70% of both rates together" 'g >= 0.7 * (w + l)' \
+        -v g="$(jq .mbit_s <<<"$j2")" -v w="$LAB_WIFI_MBIT" -v l="$LAB_LTE_MBIT"
 check "two paths: one additional subflow" 's == 1' -v s="$(jq .mptcp_info.subflows <<<"$j2")"
 
 # lab_link_bytes agrees with the tool's rtnetlink counters being non-zero on both links now.

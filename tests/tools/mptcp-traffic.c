@@ -9,7 +9,10 @@
  *   mptcp-traffic churn  --to ADDR:PORT --count N [--rate CONN_PER_SEC | --burst] [--bytes B]
  *                        [--hold-ms MS] [--json] [--connect-timeout MS] [--timeout SEC]
  * ADDR is IPv4 (10.71.1.2:5201) or bracketed IPv6 ([::1]:5201). Every socket is
- * socket(AF_INET*, SOCK_STREAM, IPPROTO_MPTCP).
+ * socket(AF_INET*, SOCK_STREAM, IPPROTO_MPTCP), O_CLOEXEC. --connect-timeout bounds each
+ * connect (default 5000 ms); --timeout is the overall deadline (default: bulk duration + 30 s;
+ * churn count/rate + hold + connect timeout + 30 s), so nothing waits forever.
+ * Code: traffic-server.c, traffic-bulk.c, traffic-churn.c (the modes), traffic-util.c (helpers).
  *
  * Exit status: 0 success; 1 runtime failure (churn: at least one connection failed; its report
  * is printed anyway); 2 usage error. The server runs until SIGTERM or SIGINT, then exits 0.
@@ -52,8 +55,9 @@
  *                       (* only when the running kernel fills the field),
  *          links        (with --links) {IFNAME: {tx_bytes, rx_bytes, bytes, mbit_s}}, deltas
  *                       over duration_s; mbit_s = bytes * 8 / duration_s / 1e6.
- *   churn: mode "churn", target, count, ok, failed, fallback, elapsed_s, conn_per_s,
- *          errors {socket, connect, timeout, send, deadline},
+ *   churn: mode "churn", target, count, ok, failed, fallback (ok but no MPTCP info),
+ *          elapsed_s (first start → last close), conn_per_s (count / elapsed_s),
+ *          errors {socket, connect, timeout, send, deadline}  failures by cause,
  *          subflows_histogram [n0, n1, ...]  index = mptcpi_subflows at close (additional
  *                                            subflows), over ok connections with MPTCP info,
  *          tokens_available  bool (the kernel's struct mptcp_info reaches mptcpi_token),

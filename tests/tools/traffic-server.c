@@ -33,7 +33,8 @@ typedef struct Server {
         int epoll_fd, listen_fd, signal_fd, spare_fd;
         ServerConn *conns;
         uint64_t accepted, active, bytes_in, bytes_out;
-        char *buf;
+        char *buf;     /* receive scratch */
+        char *payload; /* what "down" connections are sent */
         char *ready_file; /* regular file we created, removed at exit */
 } Server;
 
@@ -60,6 +61,7 @@ static void server_done(Server *s) {
                 (void) unlink(s->ready_file);
         free(s->ready_file);
         free(s->buf);
+        free(s->payload);
 }
 
 static int server_conn_set_events(Server *s, ServerConn *c, uint32_t events) {
@@ -132,7 +134,7 @@ static int server_conn_write(Server *s, ServerConn *c) {
         if (c->mode != SERVER_MODE_DOWN)
                 return 0;
         for (unsigned i = 0; i < 8; i++) {
-                ssize_t n = send(c->fd, s->buf, IO_BUF_SIZE, MSG_NOSIGNAL | MSG_DONTWAIT);
+                ssize_t n = send(c->fd, s->payload, IO_BUF_SIZE, MSG_NOSIGNAL | MSG_DONTWAIT);
 
                 if (n < 0) {
                         if (errno == EINTR)
@@ -233,9 +235,10 @@ static int server_setup(Server *s, const Endpoint *listen_on, const char *ready_
         int one = 1, r;
 
         s->buf = malloc(IO_BUF_SIZE);
-        if (!s->buf)
+        s->payload = malloc(IO_BUF_SIZE);
+        if (!s->buf || !s->payload)
                 return log_oom();
-        payload_fill(s->buf, IO_BUF_SIZE);
+        payload_fill(s->payload, IO_BUF_SIZE);
 
         r = raise_nofile(65536, &limit);
         if (r < 0)
