@@ -11,7 +11,7 @@
 
 const char *arg_config = NULL;
 char **arg_profile_dirs = NULL;
-Tristate arg_bpf_scheduler = TRISTATE_AUTO;
+AutoBool arg_bpf_scheduler = AUTO_BOOL_AUTO;
 bool arg_quiet = false;
 static size_t arg_n_profile_dirs = 0;
 
@@ -114,11 +114,11 @@ static int parse_argv(int argc, char *argv[], int *ret_exit) {
                         break;
                 case ARG_BPF_SCHEDULER:
                         if (streq(optarg, "auto"))
-                                arg_bpf_scheduler = TRISTATE_AUTO;
+                                arg_bpf_scheduler = AUTO_BOOL_AUTO;
                         else if (streq(optarg, "yes"))
-                                arg_bpf_scheduler = TRISTATE_YES;
+                                arg_bpf_scheduler = AUTO_BOOL_YES;
                         else if (streq(optarg, "no"))
-                                arg_bpf_scheduler = TRISTATE_NO;
+                                arg_bpf_scheduler = AUTO_BOOL_NO;
                         else {
                                 log_error("--bpf-scheduler= expects auto, yes or no, got '%s'.", optarg);
                                 *ret_exit = MPTCPCTL_EXIT_USAGE;

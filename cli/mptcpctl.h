@@ -35,19 +35,16 @@ typedef struct Verb {
 } Verb;
 
 /* Options (arg_*), set by main. */
-typedef enum Tristate {
-        TRISTATE_AUTO = -1,
-        TRISTATE_NO = 0,
-        TRISTATE_YES = 1,
-} Tristate;
+typedef enum AutoBool {
+        AUTO_BOOL_AUTO = -1,
+        AUTO_BOOL_NO = 0,
+        AUTO_BOOL_YES = 1,
+} AutoBool;
 
 extern const char *arg_config;     /* --config FILE; NULL = the built-in path */
 extern char **arg_profile_dirs;    /* --profiles DIR (repeatable), NULL-terminated; NULL = from config */
-extern Tristate arg_bpf_scheduler; /* --bpf-scheduler=auto|yes|no */
+extern AutoBool arg_bpf_scheduler; /* --bpf-scheduler=auto|yes|no */
 extern bool arg_quiet;
 
-/* host-facts.c: what the validator's environment checks need, probed from this machine. */
-int host_facts_probe(Tristate bpf_scheduler, PolicyEnvironment *ret);
-void host_facts_done(PolicyEnvironment *env);
 
 int verb_validate(int argc, char *argv[]);

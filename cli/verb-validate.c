@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "host-environment.h"
 #include "mptcpctl.h"
 
 static int finish(PolicyDiagnostics *d, int r) {
@@ -47,14 +48,15 @@ static int validate_installed(const PolicyEnvironment *env, PolicyDiagnostics *d
         const char *default_dirs[] = { PROFILES_ETC_DIR, PROFILES_SHIPPED_DIR, NULL };
         const char *const *dirs = default_dirs;
         struct stat st;
+        bool config_ok = true;
         int r;
 
         if (arg_config || stat(CONFIG_FILE, &st) >= 0) {
                 r = daemon_config_parse_file(arg_config ?: CONFIG_FILE, &config, d);
                 if (r == -ENOMEM)
                         return r;
-                if (r < 0)
-                        config = NULL; /* reported; go on with the profiles */
+                /* When broken (reported), still check the profiles, but not the names it gives. */
+                config_ok = r >= 0;
         }
         if (!config) {
                 r = daemon_config_new_default(&config);
@@ -64,22 +66,14 @@ static int validate_installed(const PolicyEnvironment *env, PolicyDiagnostics *d
 
         if (arg_profile_dirs)
                 dirs = (const char *const *) arg_profile_dirs;
-        else if (config->profile_dirs) {
-                /* profile_dirs is not NULL-terminated; make a terminated copy of the pointers. */
-                _cleanup_free_ const char **v = new0(const char *, config->n_profile_dirs + 1);
-                if (!v)
-                        return -ENOMEM;
-                for (size_t i = 0; i < config->n_profile_dirs; i++)
-                        v[i] = config->profile_dirs[i];
-                r = profile_set_load(v, env, &set, d);
-                goto loaded;
-        }
+        else if (config->profile_dirs)
+                dirs = (const char *const *) config->profile_dirs;
         r = profile_set_load(dirs, env, &set, d);
-loaded:
         if (r < 0)
                 return r;
 
-        (void) daemon_config_check_profiles(config, set, d);
+        if (config_ok)
+                (void) daemon_config_check_profiles(config, set, d);
         return 0;
 }
 
@@ -88,14 +82,16 @@ int verb_validate(int argc, char *argv[]) {
         PolicyEnvironment env;
         int r;
 
-        r = host_facts_probe(arg_bpf_scheduler, &env);
+        r = host_environment_probe(&env);
         if (r < 0)
                 return log_error_errno(r, "Failed to probe kernel features: %m"), MPTCPCTL_EXIT_FAILURE;
+        if (arg_bpf_scheduler != AUTO_BOOL_AUTO)
+                env.bpf_scheduler = arg_bpf_scheduler == AUTO_BOOL_YES;
 
         if (argc > 1)
                 r = validate_files(argv + 1, &env, &d);
         else
                 r = validate_installed(&env, &d);
-        host_facts_done(&env);
+        host_environment_done(&env);
         return finish(&d, r);
 }

@@ -8,27 +8,47 @@
 #include "log.h"
 #include "manager.h"
 
+/* More --profiles than this is a mistake, not a configuration. */
+#define PROFILE_DIRS_MAX 16
+
+typedef struct Arguments {
+        ManagerOptions options;
+        char *profile_dirs[PROFILE_DIRS_MAX + 1];
+        size_t n_profile_dirs;
+} Arguments;
+
 static void help(void) {
         printf("mptcp-policyd [OPTIONS...]\n\n"
                "Makes Multipath TCP follow the cost policy of the networks this machine is on.\n"
-               "Manages the network namespace it is started in.\n\n"
+               "Manages the network namespace it is started in. SIGHUP reloads the configuration.\n\n"
                "  -h --help              Show this help\n"
                "     --version           Show the version\n"
-               "     --log-level=LEVEL   debug, info, notice, warning, err (default: info)\n");
+               "     --config=FILE       Daemon configuration (default: %s)\n"
+               "     --profiles=DIR      Look for profiles in DIR (repeatable, first wins;\n"
+               "                         default: the config's profile-dirs, else\n"
+               "                         %s and %s)\n"
+               "     --log-level=LEVEL   debug, info, notice, warning, err (default: info)\n",
+               CONFIG_FILE, PROFILES_ETC_DIR, PROFILES_SHIPPED_DIR);
 }
 
-static int parse_argv(int argc, char *argv[]) {
+static int parse_argv(int argc, char *argv[], Arguments *args) {
         enum {
                 ARG_VERSION = 0x100,
+                ARG_CONFIG,
+                ARG_PROFILES,
                 ARG_LOG_LEVEL,
         };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
+                { "config", required_argument, NULL, ARG_CONFIG },
+                { "profiles", required_argument, NULL, ARG_PROFILES },
                 { "log-level", required_argument, NULL, ARG_LOG_LEVEL },
                 {},
         };
         int c, r;
+
+        args->options.config_path = CONFIG_FILE;
 
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
@@ -38,6 +58,26 @@ static int parse_argv(int argc, char *argv[]) {
                 case ARG_VERSION:
                         printf("mptcp-policyd %s\n", PACKAGE_VERSION);
                         return 0;
+                case ARG_CONFIG:
+                        if (!*optarg) {
+                                log_error("--config needs a file name.");
+                                return -EINVAL;
+                        }
+                        args->options.config_path = optarg;
+                        args->options.config_required = true;
+                        break;
+                case ARG_PROFILES:
+                        if (!*optarg) {
+                                log_error("--profiles needs a directory.");
+                                return -EINVAL;
+                        }
+                        if (args->n_profile_dirs >= PROFILE_DIRS_MAX) {
+                                log_error("At most %d --profiles directories.", PROFILE_DIRS_MAX);
+                                return -E2BIG;
+                        }
+                        args->profile_dirs[args->n_profile_dirs++] = optarg;
+                        args->options.profile_dirs = args->profile_dirs;
+                        break;
                 case ARG_LOG_LEVEL:
                         r = log_level_from_string(optarg);
                         if (r < 0) {
@@ -59,12 +99,23 @@ static int parse_argv(int argc, char *argv[]) {
         return 1;
 }
 
+static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        log_info("SIGHUP: reloading the configuration.");
+        (void) sd_notify(false, "RELOADING=1");
+        (void) manager_reload(m); /* logs; on failure the running policy stays */
+        (void) sd_notify(false, "READY=1");
+        return 0;
+}
+
 static int run(int argc, char *argv[]) {
         _cleanup_(manager_freep) Manager *m = NULL;
+        Arguments args = {};
         sigset_t mask;
         int r;
 
-        r = parse_argv(argc, argv);
+        r = parse_argv(argc, argv, &args);
         if (r <= 0)
                 return r;
 
@@ -72,16 +123,19 @@ static int run(int argc, char *argv[]) {
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGHUP);
         if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
                 return log_error_errno(negative_errno(), "Failed to block signals: %m");
 
-        r = manager_new(&m);
+        r = manager_new(&args.options, &m);
         if (r < 0)
                 return log_error_errno(r, "Failed to allocate the manager: %m");
 
         r = sd_event_add_signal(m->event, NULL, SIGTERM, NULL, NULL);
         if (r >= 0)
                 r = sd_event_add_signal(m->event, NULL, SIGINT, NULL, NULL);
+        if (r >= 0)
+                r = sd_event_add_signal(m->event, NULL, SIGHUP, on_sighup, m);
         if (r < 0)
                 return log_error_errno(r, "Failed to install signal handlers: %m");
 

@@ -4,6 +4,7 @@
 #include <net/if.h>
 
 #include "log.h"
+#include "host-environment.h"
 #include "manager.h"
 #include "userspace-pm.h"
 
@@ -39,7 +40,7 @@ static void on_link_event(LinkTracker *t, LinkEventType type, const LinkInfo *li
                 /* A new usable address or a link coming up: live connections may gain subflows. */
                 if (link)
                         log_debug("Link %s (%i): %s", link->name, link->ifindex, link_event_type_to_string(type));
-                userspace_pm_reconcile_all(m);
+                manager_apply(m);
                 break;
         case LINK_EVENT_ADDR_REMOVED:
                 if (addr) {
@@ -51,19 +52,22 @@ static void on_link_event(LinkTracker *t, LinkEventType type, const LinkInfo *li
                                 p.in6 = addr->in6;
                         userspace_pm_forget_address(m, &p);
                 }
+                manager_apply(m);
                 break;
         case LINK_EVENT_LINK_REMOVED:
+                manager_apply(m);
                 break;
         }
 }
 
-int manager_new(Manager **ret) {
+int manager_new(const ManagerOptions *options, Manager **ret) {
         _cleanup_(manager_freep) Manager *m = NULL;
         int r;
 
         m = new0(Manager, 1);
         if (!m)
                 return -ENOMEM;
+        m->options = *options;
         m->pm_kind = PM_KIND_USERSPACE;
 
         r = sd_event_default(&m->event);
@@ -84,13 +88,117 @@ Manager *manager_free(Manager *m) {
         pm_socket_free(m->pm);
         link_tracker_free(m->links);
         connection_table_free(m->connections);
+        interface_table_done(&m->interfaces);
+        settings_free(m->settings);
+        host_environment_done(&m->environment);
         sd_event_unref(m->event);
         free(m);
         return NULL;
 }
 
+/* Errors (a file that is skipped or refused) are errors; warnings describe what a profile cannot
+ * do on this host, which is worth a notice, not an alarm at every start. */
+static void log_diagnostics(const PolicyDiagnostics *d) {
+        for (size_t i = 0; i < d->n_items; i++) {
+                const PolicyError *e = &d->items[i];
+                _cleanup_free_ char *header = policy_error_format_header(e);
+
+                log_full_errno(e->severity == POLICY_SEVERITY_ERROR ? LOG_ERR : LOG_NOTICE, 0, "%s",
+                               header ?: e->message);
+        }
+        if (d->oom)
+                log_oom();
+}
+
+/* Loads settings and picks the active profile; nothing of the running state changes on failure. */
+static int load_settings(Manager *m, Settings **ret, const Profile **ret_profile) {
+        _cleanup_(settings_freep) Settings *s = NULL;
+        PolicyDiagnostics diag = {};
+        const Profile *p;
+        int r;
+
+        r = settings_load(m->options.config_path, m->options.config_required, m->options.profile_dirs,
+                          &m->environment, &s, &diag);
+        log_diagnostics(&diag);
+        policy_diagnostics_done(&diag);
+        if (r == -EINVAL)
+                return log_error_errno(r, "Configuration %s is invalid.", m->options.config_path);
+        if (r < 0)
+                return log_error_errno(r, "Failed to load the configuration %s: %m", m->options.config_path);
+
+        p = settings_find_profile(s, s->config->default_profile);
+        if (!p) /* daemon_config_check_profiles() reported it; belt and braces */
+                return log_error_errno(-ENOENT, "No profile \"%s\".", s->config->default_profile);
+
+        log_info("Loaded %zu profile(s) from %s%s; active profile: %s (%s, %s).", s->profiles->n_profiles,
+                 s->profile_dirs[0], s->profile_dirs[0] && s->profile_dirs[1] ? " and more" : "", p->name,
+                 path_manager_to_string(p->path_manager), steering_mode_to_string(p->steering));
+        if (p->path_manager == PATH_MANAGER_KERNEL)
+                log_warning("Profile %s asks for the in-kernel path manager; this version manages paths "
+                            "from userspace only.", p->name);
+
+        *ret_profile = p;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+void manager_apply(Manager *m) {
+        int r;
+
+        if (!m->profile || !m->links)
+                return;
+
+        r = interface_table_update(&m->interfaces, m->links, m->settings->overrides, m->settings->n_overrides,
+                                   m->options.sysfs_root, m->profile, &m->capabilities);
+        if (r < 0) {
+                log_warning_errno(r, "Failed to update interface facts; keeping the previous ones: %m");
+                return;
+        }
+        if (m->interfaces.refused)
+                log_warning("Profile %s cannot be enforced on this kernel (%s): connections keep their "
+                            "current subflows.", m->profile->name, m->interfaces.refused);
+
+        for (size_t i = 0; i < m->interfaces.n; i++) {
+                const InterfaceFacts *f = &m->interfaces.facts[i];
+
+                log_debug("Interface %s: %s%s, metered %s, %s, %zu usable address(es) → %s", f->name,
+                          interface_type_to_string(f->type), f->type_from_config ? " (config)" : "",
+                          tristate_to_string(f->metered), f->up ? "up" : "down", f->n_addresses,
+                          interface_decision_to_string(&m->interfaces.decisions[i]));
+        }
+
+        userspace_pm_reconcile_all(m);
+}
+
+int manager_reload(Manager *m) {
+        _cleanup_(settings_freep) Settings *s = NULL;
+        const Profile *p;
+        int r;
+
+        r = load_settings(m, &s, &p);
+        if (r < 0) {
+                log_warning("Reload failed; the running policy (profile %s) stays.", m->profile->name);
+                return r;
+        }
+
+        settings_free(m->settings);
+        m->settings = TAKE_PTR(s);
+        m->profile = p;
+        manager_apply(m);
+        return 0;
+}
+
 int manager_start(Manager *m) {
         int r;
+
+        r = host_environment_probe(&m->environment);
+        if (r < 0)
+                return log_error_errno(r, "Failed to probe this host's congestion controls and BPF: %m");
+        m->capabilities.have_bpf_scheduler = m->environment.bpf_scheduler;
+
+        r = load_settings(m, &m->settings, &m->profile);
+        if (r < 0)
+                return r;
 
         r = pm_sysctl_mptcp_enabled(NULL);
         if (r < 0)
@@ -114,6 +222,8 @@ int manager_start(Manager *m) {
         r = pm_sysctl_select(NULL, m->pm_kind, &m->sysctl_saved);
         if (r < 0)
                 return log_error_errno(r, "Failed to select the %s path manager: %m", pm_kind_to_string(m->pm_kind));
+
+        manager_apply(m);
 
         log_info("Path manager: %s (was %s); listening for MPTCP events (family %u).", pm_kind_to_string(m->pm_kind),
                  m->sysctl_saved.have_path_manager ? m->sysctl_saved.path_manager

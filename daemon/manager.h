@@ -6,9 +6,11 @@
 
 #include "address-ids.h"
 #include "connection.h"
+#include "interfaces.h"
 #include "link-tracker.h"
 #include "pm-socket.h"
 #include "pm-sysctl.h"
+#include "settings.h"
 
 typedef struct ManagerStats {
         uint64_t connections_seen;
@@ -18,12 +20,27 @@ typedef struct ManagerStats {
         uint64_t subflows_closed_error;
 } ManagerStats;
 
+/* Where configuration comes from (the command line). */
+typedef struct ManagerOptions {
+        const char *config_path;   /* default CONFIG_FILE */
+        bool config_required;      /* --config given: a missing file is an error */
+        char **profile_dirs;       /* --profiles, NULL-terminated; NULL = from the config */
+        const char *sysfs_root;    /* NULL = /sys (tests) */
+} ManagerOptions;
+
 typedef struct Manager {
+        ManagerOptions options;
         sd_event *event;
         PmSocket *pm;
         LinkTracker *links;
         ConnectionTable *connections;
         AddressIds address_ids;
+
+        PolicyEnvironment environment; /* what this host offers, for the policy checks */
+        PolicyCapabilities capabilities;
+        Settings *settings;
+        const Profile *profile; /* the active profile, inside settings */
+        InterfaceTable interfaces;
 
         PmKind pm_kind;
         PmSysctlSaved sysctl_saved;
@@ -31,11 +48,15 @@ typedef struct Manager {
         ManagerStats stats;
 } Manager;
 
-int manager_new(Manager **ret);
+int manager_new(const ManagerOptions *options, Manager **ret);
 Manager *manager_free(Manager *m);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
 
 /* Takes over path management of this network namespace and starts listening. */
 int manager_start(Manager *m);
+/* Re-reads the configuration and profiles; on any error the running policy stays. */
+int manager_reload(Manager *m);
+/* Re-derives every interface's facts and decision, then brings every connection to them. */
+void manager_apply(Manager *m);
 /* Hands path management back (restores the sysctls) and logs a summary. */
 void manager_stop(Manager *m);

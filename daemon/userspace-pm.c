@@ -2,7 +2,6 @@
 /* userspace-pm.c — the userspace path manager: tracks connections from mptcp_pm events and gives
  * each outgoing connection one subflow from every other usable local address once it is
  * ESTABLISHED (the kernel refuses SUBFLOW_CREATE before that). */
-#include <net/if.h>
 #include <time.h>
 
 #include "log.h"
@@ -15,14 +14,24 @@ static uint64_t now_usec(void) {
         return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
 }
 
-static PmAddr link_addr_to_pm(const LinkAddr *a) {
-        PmAddr p = { .family = a->family };
+static IfaceAddr pm_to_iface(const PmAddr *a) {
+        IfaceAddr i = { .family = a->family };
 
         if (a->family == AF_INET)
-                p.in = a->in;
+                i.in = a->in;
         else
-                p.in6 = a->in6;
-        return p;
+                i.in6 = a->in6;
+        return i;
+}
+
+static PmAddr iface_to_pm(const IfaceAddr *i, uint16_t port) {
+        PmAddr a = { .family = i->family, .port = port };
+
+        if (i->family == AF_INET)
+                a.in = i->in;
+        else
+                a.in6 = i->in6;
+        return a;
 }
 
 /* Errors the kernel gives when the connection went away between its event and our command:
@@ -31,15 +40,38 @@ static bool is_connection_gone_error(int r) {
         return r == -ENOTCONN || r == -EINVAL || r == -ENOENT || r == -ESRCH;
 }
 
-static int subflow_create(Manager *m, Connection *c, const LinkInfo *link, const PmAddr *local) {
+/* Sends the request built in the socket's buffer; logs failures with the kernel's own words. */
+static int send_command(Manager *m, Connection *c, struct nlmsghdr *req, const char *what, const PmAddr *local,
+                        const PmAddr *remote) {
         char lbuf[PM_ADDR_STRLEN], rbuf[PM_ADDR_STRLEN];
         const char *extack = NULL;
+        int r;
+
+        r = pm_socket_request(m->pm, req, &extack);
+        if (r >= 0)
+                return 0;
+        return log_full_errno(is_connection_gone_error(r) ? LOG_DEBUG : LOG_WARNING, r,
+                              "Connection %08x: %s %s -> %s failed: %m%s%s", c->token, what,
+                              pm_addr_to_string(local, lbuf, sizeof(lbuf)),
+                              pm_addr_to_string(remote, rbuf, sizeof(rbuf)), extack && *extack ? ": " : "",
+                              extack ?: "");
+}
+
+static void subflow_create(Manager *m, Connection *c, const PolicySubflowCreate *want) {
+        char lbuf[PM_ADDR_STRLEN], rbuf[PM_ADDR_STRLEN];
         struct nlmsghdr *req;
-        PmEndpoint ep = { .addr = *local, .ifindex = link->ifindex };
+        PmEndpoint ep = {
+                .addr = iface_to_pm(&want->local, 0),
+                .ifindex = want->ifindex,
+                /* MP_PRIO at the join itself: no window in which a backup path carries data. */
+                .flags = want->backup ? MPTCP_PM_ADDR_FLAG_BACKUP : 0,
+        };
+        PmAddr remote = iface_to_pm(&want->remote, want->remote_port);
         Subflow sf = {
-                .local = *local,
-                .remote = c->remote,
-                .ifindex = link->ifindex,
+                .local = ep.addr,
+                .remote = remote,
+                .ifindex = want->ifindex,
+                .backup = want->backup,
                 .state = SUBFLOW_PENDING,
                 .since_usec = now_usec(),
         };
@@ -47,73 +79,146 @@ static int subflow_create(Manager *m, Connection *c, const LinkInfo *link, const
         void *buf;
         int r;
 
-        r = address_ids_get(&m->address_ids, local, &ep.id);
-        if (r < 0)
-                return log_warning_errno(r, "No MPTCP address ID left for %s: %m",
-                                         pm_addr_to_string(local, lbuf, sizeof(lbuf)));
+        r = address_ids_get(&m->address_ids, &ep.addr, &ep.id);
+        if (r < 0) {
+                log_warning_errno(r, "No MPTCP address ID left for %s: %m",
+                                  pm_addr_to_string(&ep.addr, lbuf, sizeof(lbuf)));
+                return;
+        }
         sf.loc_id = ep.id;
 
         buf = pm_socket_request_buffer(m->pm, &size);
         r = pm_build_subflow_create(buf, size, pm_socket_family_id(m->pm), pm_socket_next_seq(m->pm), c->token,
-                                    &ep, &c->remote, &req);
-        if (r < 0)
-                return log_error_errno(r, "Failed to build SUBFLOW_CREATE: %m");
+                                    &ep, &remote, &req);
+        if (r < 0) {
+                log_error_errno(r, "Failed to build SUBFLOW_CREATE: %m");
+                return;
+        }
 
         /* Record first: SUB_ESTABLISHED may arrive before the ack is read. */
         r = connection_add_subflow(c, &sf, NULL);
-        if (r < 0)
-                return log_warning_errno(r, "Connection %08x: cannot track another subflow: %m", c->token);
+        if (r < 0) {
+                log_warning_errno(r, "Connection %08x: cannot track another subflow: %m", c->token);
+                return;
+        }
 
         m->stats.subflows_requested++;
-        r = pm_socket_request(m->pm, req, &extack);
+        r = send_command(m, c, req, "SUBFLOW_CREATE", &ep.addr, &remote);
         if (r < 0) {
                 m->stats.subflows_request_failed++;
-                connection_remove_subflow(c, local, &c->remote);
-                if (is_connection_gone_error(r))
-                        return log_debug_errno(r, "Connection %08x: subflow %s -> %s not created: %m%s%s",
-                                               c->token, pm_addr_to_string(local, lbuf, sizeof(lbuf)),
-                                               pm_addr_to_string(&c->remote, rbuf, sizeof(rbuf)),
-                                               extack && *extack ? ": " : "", extack ?: "");
-                return log_warning_errno(r, "Connection %08x: SUBFLOW_CREATE %s dev %s -> %s failed: %m%s%s",
-                                         c->token, pm_addr_to_string(local, lbuf, sizeof(lbuf)), link->name,
-                                         pm_addr_to_string(&c->remote, rbuf, sizeof(rbuf)),
-                                         extack && *extack ? ": " : "", extack ?: "");
+                connection_remove_subflow(c, &ep.addr, &remote);
+                return;
         }
-
-        log_debug("Connection %08x: subflow %s dev %s -> %s requested (id %u)", c->token,
-                  pm_addr_to_string(local, lbuf, sizeof(lbuf)), link->name,
-                  pm_addr_to_string(&c->remote, rbuf, sizeof(rbuf)), ep.id);
-        return 0;
+        log_debug("Connection %08x: subflow %s -> %s requested (ifindex %i, id %u%s)", c->token,
+                  pm_addr_to_string(&ep.addr, lbuf, sizeof(lbuf)), pm_addr_to_string(&remote, rbuf, sizeof(rbuf)),
+                  want->ifindex, ep.id, want->backup ? ", backup" : "");
 }
 
-/* One subflow from every usable local address of the remote's family, except the initial one's. */
-static void reconcile_connection(Connection *c, void *userdata) {
-        Manager *m = userdata;
-        const LinkInfo *const *links;
-        size_t n_links;
+static void subflow_destroy(Manager *m, Connection *c, const PolicySubflow *s) {
+        PmAddr local = iface_to_pm(&s->local, s->local_port), remote = iface_to_pm(&s->remote, s->remote_port);
+        struct nlmsghdr *req;
+        size_t size;
+        void *buf;
+        int r;
 
-        if (c->server_side || !c->established)
+        /* SUBFLOW_DESTROY needs both ports: a join still in flight is destroyed once it is up. */
+        if (s->local_port == 0 || s->remote_port == 0)
                 return;
 
-        n_links = link_tracker_links(m->links, &links);
-        for (size_t i = 0; i < n_links; i++) {
-                const LinkInfo *l = links[i];
-
-                if (!link_is_usable(l))
-                        continue;
-                for (size_t j = 0; j < l->n_addrs; j++) {
-                        PmAddr local;
-
-                        if (l->addrs[j].family != c->remote.family || !link_addr_is_usable(&l->addrs[j]))
-                                continue;
-                        local = link_addr_to_pm(&l->addrs[j]);
-                        if (pm_addr_equal(&local, &c->local))
-                                continue;
-                        if (connection_find_subflow_from(c, &local))
-                                continue;
-                        (void) subflow_create(m, c, l, &local);
-                }
+        buf = pm_socket_request_buffer(m->pm, &size);
+        r = pm_build_subflow_destroy(buf, size, pm_socket_family_id(m->pm), pm_socket_next_seq(m->pm), c->token,
+                                     &local, &remote, &req);
+        if (r < 0) {
+                log_error_errno(r, "Failed to build SUBFLOW_DESTROY: %m");
+                return;
         }
+        if (send_command(m, c, req, "SUBFLOW_DESTROY", &local, &remote) >= 0) {
+                char lbuf[PM_ADDR_STRLEN], rbuf[PM_ADDR_STRLEN];
+
+                log_debug("Connection %08x: subflow %s -> %s destroyed", c->token,
+                          pm_addr_to_string(&local, lbuf, sizeof(lbuf)), pm_addr_to_string(&remote, rbuf, sizeof(rbuf)));
+        }
+        /* The kernel's SUB_CLOSED removes it from our table. */
+}
+
+static void subflow_set_backup(Manager *m, Connection *c, const PolicySubflow *s, bool backup) {
+        PmAddr local = iface_to_pm(&s->local, s->local_port), remote = iface_to_pm(&s->remote, s->remote_port);
+        PmEndpoint ep = { .addr = local, .flags = backup ? MPTCP_PM_ADDR_FLAG_BACKUP : 0 };
+        struct nlmsghdr *req;
+        Subflow *sf;
+        size_t size;
+        void *buf;
+        int r;
+
+        sf = connection_find_subflow(c, &local, &remote);
+        if (!sf || sf->state != SUBFLOW_ESTABLISHED)
+                return; /* a join in flight was created with the right flag already */
+
+        buf = pm_socket_request_buffer(m->pm, &size);
+        r = pm_build_set_flags(buf, size, pm_socket_family_id(m->pm), pm_socket_next_seq(m->pm), c->token, &ep,
+                               &remote, &req);
+        if (r < 0) {
+                log_error_errno(r, "Failed to build SET_FLAGS: %m");
+                return;
+        }
+        /* The local side gets no event for MP_PRIO it sends: remember what we set. */
+        if (send_command(m, c, req, backup ? "SET_FLAGS backup" : "SET_FLAGS no-backup", &local, &remote) >= 0)
+                sf->backup = backup;
+}
+
+/* Brings one connection to what the active profile's plan says: creates, destroys, MP_PRIO. */
+static void reconcile_connection(Connection *c, void *userdata) {
+        Manager *m = userdata;
+        _cleanup_(policy_plan_freep) PolicyPlan *plan = NULL;
+        _cleanup_free_ PolicySubflow *current = NULL;
+        PolicyConnection conn;
+        PolicyPlanLimits limits;
+        int r;
+
+        if (!c->established || !m->profile || m->interfaces.refused)
+                return;
+
+        current = new0(PolicySubflow, c->n_subflows);
+        if (!current) {
+                log_oom();
+                return;
+        }
+        for (size_t i = 0; i < c->n_subflows; i++) {
+                const Subflow *s = &c->subflows[i];
+
+                current[i] = (PolicySubflow) {
+                        .local = pm_to_iface(&s->local),
+                        .local_port = s->local.port,
+                        .remote = pm_to_iface(&s->remote),
+                        .remote_port = s->remote.port,
+                        .ifindex = s->ifindex,
+                        .local_id = s->loc_id,
+                        .backup = s->backup,
+                        .initial = s->initial,
+                };
+        }
+        conn = (PolicyConnection) {
+                .remote = pm_to_iface(&c->remote),
+                .remote_port = c->remote.port,
+                .server_side = c->server_side,
+        };
+        limits = (PolicyPlanLimits) { .subflows = m->profile->limits.subflows };
+
+        r = policy_plan_connection(m->interfaces.decisions, m->interfaces.facts, m->interfaces.n, &conn, current,
+                                   c->n_subflows, &limits, &plan);
+        if (r < 0) {
+                log_warning_errno(r, "Connection %08x: cannot plan subflows: %m", c->token);
+                return;
+        }
+
+        for (size_t i = 0; i < plan->n_set_backup; i++)
+                subflow_set_backup(m, c, &plan->set_backup[i], true);
+        for (size_t i = 0; i < plan->n_clear_backup; i++)
+                subflow_set_backup(m, c, &plan->clear_backup[i], false);
+        for (size_t i = 0; i < plan->n_create; i++)
+                subflow_create(m, c, &plan->create[i]);
+        for (size_t i = 0; i < plan->n_destroy; i++)
+                subflow_destroy(m, c, &plan->destroy[i]);
 }
 
 void userspace_pm_reconcile_all(Manager *m) {
@@ -203,6 +308,8 @@ static void on_sub_established(Manager *m, const PmEvent *ev) {
         s->state = SUBFLOW_ESTABLISHED;
         s->since_usec = now_usec();
         log_debug("Connection %08x: subflow %u/%u established", c->token, ev->loc_id, ev->rem_id);
+        /* Only now can a join be destroyed or re-flagged (both need its ports). */
+        reconcile_connection(c, m);
 }
 
 static void on_sub_closed(Manager *m, const PmEvent *ev) {

@@ -149,7 +149,7 @@ static int handle_profile_dirs(PolicyParser *p, const PolicyKey *k, yaml_node_t 
         r = policy_scalar_or_list(p, k->name, value, &items, &n);
         if (r < 0)
                 return r;
-        c->profile_dirs = new0(char *, n);
+        c->profile_dirs = new0(char *, n + 1); /* NULL-terminated too, for profile_set_load() */
         if (!c->profile_dirs)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
@@ -221,13 +221,15 @@ static int daemon_config_parse_source(PolicySource *src, DaemonConfig **ret, Pol
         yaml_node_t *root;
         int r;
 
-        r = policy_parser_load(&p, src, diag, &root);
+        /* A configuration with everything commented out is all defaults. */
+        r = policy_parser_load(&p, src, diag, /* allow_empty= */ true, &root);
         if (r < 0)
                 goto finish;
         r = daemon_config_new(src, &c);
         if (r < 0)
                 goto finish;
-        r = policy_map_dispatch(&p, root, "the daemon configuration", config_keys, c);
+        if (root)
+                r = policy_map_dispatch(&p, root, "the daemon configuration", config_keys, c);
         if (r >= 0 && p.n_errors > 0)
                 r = -EINVAL;
 

@@ -140,12 +140,17 @@ void policy_error_print(const PolicyError *e, FILE *f) {
         if (!e->line_text || e->line == 0)
                 return;
 
-        fprintf(f, "  %s\n  ", e->line_text);
         /* Reproduce tabs so the caret lands under the right character. */
-        size_t len = strlen(e->line_text);
-        for (unsigned i = 1; i < e->column; i++)
-                fputc(i - 1 < len && e->line_text[i - 1] == '\t' ? '\t' : ' ', f);
-        fputs("^\n", f);
+        size_t len = strlen(e->line_text), n = e->column > 0 ? e->column - 1 : 0;
+        _cleanup_free_ char *pad = malloc(n + 1);
+        if (!pad) {
+                fprintf(f, "  %s\n", e->line_text);
+                return;
+        }
+        for (size_t i = 0; i < n; i++)
+                pad[i] = i < len && e->line_text[i] == '\t' ? '\t' : ' ';
+        pad[n] = 0;
+        fprintf(f, "  %s\n  %s^\n", e->line_text, pad);
 }
 
 void policy_diagnostics_print(const PolicyDiagnostics *d, FILE *f) {

@@ -17,6 +17,9 @@ int policy_source_read_file(const char *path, PolicySource **ret, PolicyDiagnost
 
 /* ---- YAML documents --------------------------------------------------------------------------- */
 
+/* After this many errors in one file the parser stops reporting (and walking) it. */
+#define POLICY_ERRORS_PER_FILE_MAX 50u
+
 typedef struct PolicyParser {
         PolicySource *src; /* borrowed */
         PolicyDiagnostics *diag;
@@ -26,8 +29,10 @@ typedef struct PolicyParser {
 } PolicyParser;
 
 /* Checks the text (syntax, one document, no anchors/aliases/tags, depth, string lengths) and
- * loads it. Returns 0 with the root node (never NULL), -EINVAL when reported, -ENOMEM. */
-int policy_parser_load(PolicyParser *p, PolicySource *src, PolicyDiagnostics *diag, yaml_node_t **ret_root);
+ * loads it. Returns 0 with the root mapping, -EINVAL when reported, -ENOMEM. An empty file (no
+ * document, or only comments) is an error unless allow_empty, when *ret_root is NULL. */
+int policy_parser_load(
+        PolicyParser *p, PolicySource *src, PolicyDiagnostics *diag, bool allow_empty, yaml_node_t **ret_root);
 void policy_parser_done(PolicyParser *p);
 
 SourcePos policy_node_pos(const PolicyParser *p, const yaml_node_t *n);

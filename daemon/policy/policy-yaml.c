@@ -30,6 +30,15 @@ _printf_(4, 0) static int report_v(
         size_t len = 0;
         int r;
 
+        if (sev == POLICY_SEVERITY_ERROR && p->n_errors >= POLICY_ERRORS_PER_FILE_MAX) {
+                /* Enough for one file: say so once, then only count. */
+                if (p->n_errors++ == POLICY_ERRORS_PER_FILE_MAX)
+                        r = policy_diag_add(p->diag, POLICY_SEVERITY_ERROR, pos->file ?: policy_source_name(p->src),
+                                            0, 0, NULL, 0, "too many errors; not reporting more in this file");
+                else
+                        r = 0;
+                return r < 0 ? r : -EINVAL;
+        }
         if (pos->line > 0 && policy_source_get_line(p->src, pos->line, &text, &len) < 0)
                 text = NULL;
         r = policy_diag_addv(p->diag, sev, pos->file ?: policy_source_name(p->src), pos->line, pos->column,
@@ -118,7 +127,7 @@ static int report_yaml_error(PolicyParser *p, const yaml_parser_t *parser) {
 /* First pass over the event stream: refuse what the document API would silently accept or
  * expand (aliases, anchors, tags, several documents) and enforce depth and string limits before
  * anything is built. */
-static int policy_check_events(PolicyParser *p) {
+static int policy_check_events(PolicyParser *p, bool allow_empty) {
         _cleanup_(yaml_parser_delete) yaml_parser_t parser = {};
         size_t size;
         const char *text = policy_source_text(p->src, &size);
@@ -198,14 +207,15 @@ static int policy_check_events(PolicyParser *p) {
                         return r; /* one structural problem is enough: stop at the first */
         }
 
-        if (n_docs == 0) {
+        if (n_docs == 0 && !allow_empty) {
                 SourcePos pos = { .file = policy_source_name(p->src), .line = 1, .column = 1 };
                 return policy_error_at(p, &pos, "file is empty; expected a mapping of keys");
         }
         return 0;
 }
 
-int policy_parser_load(PolicyParser *p, PolicySource *src, PolicyDiagnostics *diag, yaml_node_t **ret_root) {
+int policy_parser_load(
+        PolicyParser *p, PolicySource *src, PolicyDiagnostics *diag, bool allow_empty, yaml_node_t **ret_root) {
         _cleanup_(yaml_parser_delete) yaml_parser_t parser = {};
         size_t size;
         const char *text;
@@ -217,7 +227,7 @@ int policy_parser_load(PolicyParser *p, PolicySource *src, PolicyDiagnostics *di
                 .diag = diag,
         };
 
-        r = policy_check_events(p);
+        r = policy_check_events(p, allow_empty);
         if (r < 0)
                 return r;
 
@@ -230,6 +240,10 @@ int policy_parser_load(PolicyParser *p, PolicySource *src, PolicyDiagnostics *di
         p->doc_loaded = true;
 
         root = yaml_document_get_root_node(&p->doc);
+        if (allow_empty && (!root || policy_node_is_null(root))) {
+                *ret_root = NULL;
+                return 0;
+        }
         if (!root) {
                 SourcePos pos = { .file = policy_source_name(src), .line = 1, .column = 1 };
                 return policy_error_at(p, &pos, "file is empty; expected a mapping of keys");
@@ -385,6 +399,8 @@ int policy_map_dispatch(PolicyParser *p, yaml_node_t *map, const char *what, con
                         return r;
                 if (r < 0)
                         ret = -EINVAL;
+                if (p->n_errors > POLICY_ERRORS_PER_FILE_MAX)
+                        return -EINVAL; /* no point in walking the rest */
         }
         return ret;
 }

@@ -25,7 +25,14 @@ static bool glob_covers(const char *outer, const char *inner) {
 /* Whether every interface that `later` matches is also matched by `earlier`, so that `later` can
  * never decide. Sound but not complete: it answers true only where that is certain (see
  * mptcp-policyd.profile(5), "Shadowed rules"). */
-static bool match_covers(const RuleMatch *earlier, const RuleMatch *later) {
+static bool match_covers(const RuleMatch *earlier, const RuleMatch *later, unsigned *budget) {
+        /* Each call costs up to n_names² glob comparisons; a hostile profile must not make the
+         * check quadratic in its size for long. Past the budget, answer "not covered". */
+        unsigned cost = (unsigned) (1 + earlier->n_names * later->n_names + earlier->n_operators * later->n_operators);
+        if (*budget < cost)
+                return false;
+        *budget -= cost;
+
         if (earlier->n_names > 0) {
                 bool star = strv_contains_n(earlier->names, earlier->n_names, "*");
                 if (!star) {
@@ -143,7 +150,12 @@ static int check_rule_actions(PolicyParser *p, const Profile *profile, const Rul
         return 0;
 }
 
+/* Glob comparisons the shadowing check may spend on one profile; far above what real profiles
+ * (tens of rules with a few names each) need. */
+#define SHADOW_CHECK_BUDGET 1000000u
+
 int profile_check(PolicyParser *p, const Profile *profile, const PolicyEnvironment *env) {
+        unsigned budget = SHADOW_CHECK_BUDGET;
         int r;
 
         for (size_t i = 0; i < profile->n_rules; i++) {
@@ -151,7 +163,7 @@ int profile_check(PolicyParser *p, const Profile *profile, const PolicyEnvironme
 
                 for (size_t j = 0; j < i; j++) {
                         const Rule *earlier = &profile->rules[j];
-                        if (!match_covers(&earlier->match, &rule->match))
+                        if (!match_covers(&earlier->match, &rule->match, &budget))
                                 continue;
                         r = policy_error_at(p, &rule->pos,
                                             "rule %zu can never match: rule %zu (line %u) already matches every "

@@ -334,7 +334,7 @@ static int profile_parse_source(PolicySource *src, const PolicyEnvironment *env,
         yaml_node_t *root;
         int r;
 
-        r = policy_parser_load(&p, src, diag, &root);
+        r = policy_parser_load(&p, src, diag, /* allow_empty= */ false, &root);
         if (r < 0)
                 goto finish;
 

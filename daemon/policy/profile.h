@@ -159,7 +159,7 @@ typedef struct RuleAction {
         bool weight_set;
         SourcePos weight_pos;
 
-        uint64_t pacing_cap_bps; /* bits per second; 0 = no cap (default) */
+        uint64_t pacing_cap_bps; /* bits per second, 1kbit..1Tbit; 0 = no cap (default) */
         bool pacing_cap_set;
         SourcePos pacing_cap_pos;
 
@@ -167,17 +167,17 @@ typedef struct RuleAction {
         bool congestion_set;
         SourcePos congestion_pos;
 
-        uint64_t notsent_lowat; /* bytes, 1..INT32_MAX; 0 = system default */
+        uint64_t notsent_lowat; /* bytes, 1..1GiB; 0 = system default */
         bool notsent_lowat_set;
         SourcePos notsent_lowat_pos;
 
         /* priority-based overflow thresholds: when the active (non-backup) access's smoothed RTT
          * exceeds rtt, or its loss exceeds loss, this interface's backup flag is cleared. */
-        uint64_t rtt_usec; /* microseconds; 0 = none */
+        uint64_t rtt_usec; /* microseconds, 1ms..60s; 0 = none */
         bool rtt_set;
         SourcePos rtt_pos;
 
-        uint32_t loss_ppm; /* parts per million (1% = 10000); 0 = none */
+        uint32_t loss_ppm; /* parts per million (1% = 10000), 1..1000000; 0 = none */
         bool loss_set;
         SourcePos loss_pos;
 } RuleAction;
@@ -256,7 +256,8 @@ typedef struct DaemonConfig {
         char *default_profile; /* default "balanced" */
         SourcePos default_profile_pos;
 
-        char **profile_dirs; /* highest precedence first; NULL = the built-in default
+        char **profile_dirs; /* highest precedence first, also NULL-terminated (can be passed to
+                              * profile_set_load()); NULL = the built-in default
                               * { PROFILES_ETC_DIR, PROFILES_SHIPPED_DIR } chosen by the caller */
         size_t n_profile_dirs;
         SourcePos profile_dirs_pos;
@@ -312,6 +313,8 @@ int profile_parse_buffer(
  * (at line 0) and returned as -errno (-EFBIG for a file over POLICY_FILE_SIZE_MAX). */
 int profile_parse_file(const char *path, const PolicyEnvironment *env, Profile **ret, PolicyDiagnostics *diag);
 
+/* The configuration parsers: like the profile parsers; an empty file (or only comments) is a
+ * configuration with all defaults. */
 int daemon_config_parse_buffer(
         const char *buf, size_t size, const char *display_name, DaemonConfig **ret, PolicyDiagnostics *diag);
 int daemon_config_parse_file(const char *path, DaemonConfig **ret, PolicyDiagnostics *diag);

@@ -59,6 +59,20 @@ static void test_default(void) {
         check(!c->bpf_cgroup && !c->state_dir && !c->source);
 }
 
+static void test_empty(void) {
+        static const char *const texts[] = { "", "# all commented out\n# default-profile: x\n", "---\n" };
+
+        for (size_t i = 0; i < ELEMENTSOF(texts); i++) {
+                _cleanup_(policy_diagnostics_done) PolicyDiagnostics d = {};
+                _cleanup_(daemon_config_freep) DaemonConfig *c = NULL;
+
+                check(daemon_config_parse_buffer(texts[i], strlen(texts[i]), "e.yaml", &c, &d) == 0);
+                check(d.n_items == 0);
+                check_streq(c->default_profile, DAEMON_CONFIG_DEFAULT_PROFILE);
+                check(!source_pos_set(&c->default_profile_pos));
+        }
+}
+
 static void check_config_fails(const char *text, const char *expected) {
         _cleanup_(policy_diagnostics_done) PolicyDiagnostics d = {};
         DaemonConfig *c = NULL;
@@ -117,6 +131,7 @@ static void test_check_profiles(void) {
 int main(void) {
         test_config();
         test_default();
+        test_empty();
         test_errors();
         test_check_profiles();
         printf("test-config-parse: all checks passed\n");

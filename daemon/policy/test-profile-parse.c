@@ -256,7 +256,39 @@ static void test_print(void) {
                          "  ^\n");
 }
 
+static void test_too_many_errors(void) {
+        _cleanup_(policy_diagnostics_done) PolicyDiagnostics d = {};
+        _cleanup_free_ char *text = strdup("profile: x\n");
+        Profile *p = NULL;
+
+        check(text);
+        for (unsigned i = 0; i < 500; i++) {
+                char *t = NULL;
+                check(asprintf(&t, "%sunknown%u: 1\n", text, i) > 0);
+                free(text);
+                text = t;
+        }
+        check(profile_parse_buffer(text, strlen(text), "many.yaml", NULL, &p, &d) == -EINVAL);
+        check(!p);
+        check(d.n_items == 51 && d.n_errors == 51);
+        check(d.items[0].line == 2 && d.items[49].line == 51);
+        check_streq(d.items[50].message, "too many errors; not reporting more in this file");
+        check(d.items[50].line == 0);
+}
+
+static void test_source_lines(void) {
+        _cleanup_(policy_diagnostics_done) PolicyDiagnostics d = {};
+        static const char text[] = "profile: x\r\nsteering: nope\r\n# last line without newline";
+        Profile *p = NULL;
+
+        check(profile_parse_buffer(text, strlen(text), "crlf.yaml", NULL, &p, &d) == -EINVAL);
+        check(d.n_items == 1 && d.items[0].line == 2 && d.items[0].column == 11);
+        check_streq(d.items[0].line_text, "steering: nope"); /* without the \r */
+}
+
 int main(void) {
+        test_too_many_errors();
+        test_source_lines();
         test_metered();
         test_defaults_and_all_actions();
         test_errors();

@@ -42,12 +42,25 @@ assert_no_stray_pm() {
         [ "$n" -eq 0 ] || fail "$n generic netlink multicast subscriber(s) already in the client namespace"
 }
 
-# daemon_start LOGFILE [ARGS...] — starts mptcp-policyd in the client namespace and returns once it
-# said READY=1; exports DAEMON_PID (also tracked for lab_down).
+# The shipped profiles and the lab's configuration (its veths typed as Wi-Fi and cellular).
+LAB_PROFILES_DIR=$(readlink -f "$_it_dir/../../policies")
+LAB_CONFIG_TEMPLATE=$(readlink -f "$_it_dir/lab-config.yaml")
+
+# daemon_config PROFILE FILE — writes a lab configuration selecting PROFILE to FILE.
+daemon_config() {
+        sed "s/^default-profile: .*/default-profile: $1/" "$LAB_CONFIG_TEMPLATE" >"$2"
+}
+
+# daemon_start LOGFILE [ARGS...] — starts mptcp-policyd in the client namespace with the shipped
+# profiles and returns once it said READY=1; exports DAEMON_PID (also tracked for lab_down).
+# Without --config in ARGS it runs the lab configuration as is (profile aggregate).
 daemon_start() {
         local log=$1; shift
+        local config=()
+        [[ " $* " == *" --config"* ]] || config=(--config "$LAB_CONFIG_TEMPLATE")
         DAEMON_PID=$(lab_client python3 "$_it_dir/run-notify.py" --timeout 10 -- \
-                "$MPTCP_POLICYD" "$@" 2>>"$log") || { cat "$log" >&2; fail "daemon did not start"; }
+                "$MPTCP_POLICYD" "${config[@]}" --profiles "$LAB_PROFILES_DIR" "$@" 2>>"$log") ||
+                { cat "$log" >&2; fail "daemon did not start"; }
         lab_track_pid "$DAEMON_PID"
         export DAEMON_PID
 }

@@ -1,21 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* host-facts.c — probe this machine for the facts the policy checks take as input. */
-#include <errno.h>
+/* host-environment.c — probe this host for the facts the policy checks take as input. */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "config.h"
-#include "mptcpctl.h"
+#include "host-environment.h"
 
-#if HAVE_LIBBPF
+#if HAVE_BPF
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #endif
 
-/* Whether vmlinux BTF describes the BPF MPTCP scheduler's struct_ops (mptcp_net-next only today). */
-static bool probe_bpf_scheduler(void) {
-#if HAVE_LIBBPF
+bool host_probe_bpf_scheduler(void) {
+#if HAVE_BPF
         struct btf *btf;
         bool found;
 
@@ -31,17 +27,26 @@ static bool probe_bpf_scheduler(void) {
 #endif
 }
 
-static char **probe_congestion(void) {
+static void strv_free(char **v) {
+        for (char **c = v; c && *c; c++)
+                free(*c);
+        free(v);
+}
+
+static int probe_congestion(char ***ret) {
         _cleanup_fclose_ FILE *f = NULL;
         char line[1024], *save = NULL, **v = NULL;
         size_t n = 0;
 
         f = fopen("/proc/sys/net/ipv4/tcp_available_congestion_control", "re");
-        if (!f || !fgets(line, sizeof(line), f))
-                return NULL;
+        if (!f || !fgets(line, sizeof(line), f)) {
+                *ret = NULL; /* unknown: the check is skipped */
+                return 0;
+        }
 
         for (char *w = strtok_r(line, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
                 char **nv = reallocarray(v, n + 2, sizeof(char *));
+
                 if (!nv)
                         goto oom;
                 v = nv;
@@ -50,27 +55,30 @@ static char **probe_congestion(void) {
                         goto oom;
                 v[++n] = NULL;
         }
-        return v;
+        *ret = v;
+        return 0;
 
 oom:
-        for (size_t i = 0; i < n; i++)
-                free(v[i]);
-        free(v);
-        return NULL;
+        strv_free(v);
+        return -ENOMEM;
 }
 
-int host_facts_probe(Tristate bpf_scheduler, PolicyEnvironment *ret) {
+int host_environment_probe(PolicyEnvironment *ret) {
+        char **congestion;
+        int r;
+
+        r = probe_congestion(&congestion);
+        if (r < 0)
+                return r;
         *ret = (PolicyEnvironment) {
                 .known = true,
-                .bpf_scheduler = bpf_scheduler == TRISTATE_AUTO ? probe_bpf_scheduler() : bpf_scheduler == TRISTATE_YES,
-                .congestion_available = probe_congestion(),
+                .bpf_scheduler = host_probe_bpf_scheduler(),
+                .congestion_available = congestion,
         };
         return 0;
 }
 
-void host_facts_done(PolicyEnvironment *env) {
-        for (char **c = env->congestion_available; c && *c; c++)
-                free(*c);
-        free(env->congestion_available);
+void host_environment_done(PolicyEnvironment *env) {
+        strv_free(env->congestion_available);
         env->congestion_available = NULL;
 }
