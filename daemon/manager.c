@@ -101,10 +101,13 @@ Manager *manager_free(Manager *m) {
 static void log_diagnostics(const PolicyDiagnostics *d) {
         for (size_t i = 0; i < d->n_items; i++) {
                 const PolicyError *e = &d->items[i];
-                _cleanup_free_ char *header = policy_error_format_header(e);
+                int level = e->severity == POLICY_SEVERITY_ERROR ? LOG_ERR : LOG_NOTICE;
 
-                log_full_errno(e->severity == POLICY_SEVERITY_ERROR ? LOG_ERR : LOG_NOTICE, 0, "%s",
-                               header ?: e->message);
+                /* The level says error or warning; the position stays grep-able as file:line:column. */
+                if (e->line > 0)
+                        log_full_errno(level, 0, "%s:%u:%u: %s", strna(e->file), e->line, e->column, e->message);
+                else
+                        log_full_errno(level, 0, "%s: %s", strna(e->file), e->message);
         }
         if (d->oom)
                 log_oom();

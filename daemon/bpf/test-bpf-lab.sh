@@ -60,6 +60,7 @@ cleanup() {
         exit "$rc"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 check() { # check NAME AWK-CONDITION -v name=value...
         local name=$1 expr=$2
@@ -194,13 +195,13 @@ sample_until() { # sample the lte tx counter every 0.2 s until time $1
         done
 }
 start=$(now)
-sample_until "$(awk -v s="$start" 'BEGIN { print s + 4 }')"
+sample_until "$(awk -v s="$start" 'BEGIN { printf "%.6f", s + 4 }')"
 t_cut=$(now)
 ctl set "$LTE_IFINDEX" "$CUT_BYTES" "$LOWAT" cubic >/dev/null
-sample_until "$(awk -v s="$t_cut" 'BEGIN { print s + 3.5 }')"
+sample_until "$(awk -v s="$t_cut" 'BEGIN { printf "%.6f", s + 3.5 }')"
 t_free=$(now)
 ctl clear "$LTE_IFINDEX" >/dev/null
-sample_until "$(awk -v s="$t_free" 'BEGIN { print s + 3 }')"
+sample_until "$(awk -v s="$t_free" 'BEGIN { printf "%.6f", s + 3 }')"
 wait "$bulk_pid"
 rate_between() { # Mbit/s over [from, to], from the first sample at or after each bound
         awk -v a="$1" -v b="$2" '
@@ -208,9 +209,9 @@ rate_between() { # Mbit/s over [from, to], from the first sample at or after eac
                 $1 >= b && !tb { tb = $1; bb = $2 }
                 END { if (!ta || !tb || tb <= ta) print -1; else print (bb - ba) * 8 / (tb - ta) / 1e6 }' "$samples"
 }
-r_before=$(rate_between "$(awk -v s="$start" 'BEGIN { print s + 2 }')" "$t_cut")
-r_cut=$(rate_between "$(awk -v s="$t_cut" 'BEGIN { print s + 1 }')" "$(awk -v s="$t_cut" 'BEGIN { print s + 2 }')")
-r_free=$(rate_between "$(awk -v s="$t_free" 'BEGIN { print s + 1 }')" "$(awk -v s="$t_free" 'BEGIN { print s + 2 }')")
+r_before=$(rate_between "$(awk -v s="$start" 'BEGIN { printf "%.6f", s + 2 }')" "$t_cut")
+r_cut=$(rate_between "$(awk -v s="$t_cut" 'BEGIN { printf "%.6f", s + 1 }')" "$(awk -v s="$t_cut" 'BEGIN { printf "%.6f", s + 2 }')")
+r_free=$(rate_between "$(awk -v s="$t_free" 'BEGIN { printf "%.6f", s + 1 }')" "$(awk -v s="$t_free" 'BEGIN { printf "%.6f", s + 2 }')")
 echo "live: lte $r_before Mbit/s at $CAP_MBIT cap; $r_cut in [1 s, 2 s] after the cut to $CUT_MBIT; $r_free in [1 s, 2 s] after removal"
 check "live: before the change, at most 5.5 Mbit/s" 'r >= 0 && r <= 5.5' -v r="$r_before"
 check "live: within 2 s of the cut, at most 2.5 Mbit/s" 'r >= 0 && r <= 2.5' -v r="$r_cut"

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# test-profiles.sh — the daemon applies profiles to live connections (userspace path manager):
+#   1. metered: a 20 s upload puts at most 1% of the bytes on the LTE link (backup subflow);
+#   2. a switch metered → aggregate → metered (config + SIGHUP) during one transfer changes the
+#      per-link split within 2 s each way, without resetting the connection.
+# usage: test-profiles.sh DAEMON TRAFFIC   (as root)
+set -euo pipefail
+MPTCP_POLICYD=$(readlink -f "$1")
+LAB_TRAFFIC=$(readlink -f "$2")
+export MPTCP_POLICYD LAB_TRAFFIC
+here=$(dirname "$(readlink -f "$0")")
+source "$here/../lab/lab.sh"
+source "$here/lib.sh"
+
+work=$(mktemp -d /tmp/mptcp-policyd-profiles.XXXXXX)
+cleanup() {
+        lab_down
+        rm -rf "$work"
+}
+trap cleanup EXIT
+
+lab_up
+lab_start_server
+assert_no_stray_pm
+
+daemon_config metered "$work/config.yaml"
+daemon_start "$work/daemon.log" --config "$work/config.yaml" --log-level=debug
+grep -q "active profile: metered" "$work/daemon.log" || fail "profile metered not active"
+
+echo "== metered: 20 s upload"
+lab_client "$LAB_TRAFFIC" bulk --to "$LAB_SERVER_TARGET" --duration 20 --links wifi,lte --json >"$work/metered.json"
+wifi=$(json "$work/metered.json" .links.wifi.bytes)
+lte=$(json "$work/metered.json" .links.lte.bytes)
+share=$(calc "100 * $lte / ($wifi + $lte)")
+echo "metered: wifi $(json "$work/metered.json" .links.wifi.mbit_s) Mbit/s, lte $(json "$work/metered.json" .links.lte.mbit_s) Mbit/s, lte share ${share}% of bytes, subflows $(json "$work/metered.json" .mptcp_info.subflows)"
+assert_eq "additional (backup) subflows" "$(json "$work/metered.json" .mptcp_info.subflows)" 1
+assert_le "lte share of bytes (%)" "$share" 1
+
+echo "== switch during one transfer: metered (0-5 s) → aggregate (5-10 s) → metered (10-16 s)"
+# Per-link rates sampled every 0.5 s from the client's counters, in the background.
+sample() {
+        local t0 now w l
+        t0=$(date +%s.%N)
+        while :; do
+                now=$(date +%s.%N)
+                w=$(lab_link_bytes client wifi)
+                l=$(lab_link_bytes client lte)
+                echo "$(calc "$now - $t0") $w $l"
+                sleep 0.5
+        done
+}
+sample >"$work/samples" &
+sampler=$!
+lab_track_pid "$sampler"
+lab_client "$LAB_TRAFFIC" bulk --to "$LAB_SERVER_TARGET" --duration 16 --links wifi,lte --json \
+        >"$work/switch.json" &
+bulk=$!
+sleep 5
+daemon_config aggregate "$work/config.yaml"
+kill -HUP "$DAEMON_PID"
+sleep 5
+daemon_config metered "$work/config.yaml"
+kill -HUP "$DAEMON_PID"
+wait "$bulk" || fail "the transfer failed across the switches (reset?)"
+kill "$sampler" 2>/dev/null || true
+echo "transfer: $(json "$work/switch.json" .mbit_s) Mbit/s goodput over $(json "$work/switch.json" .duration_s) s, no reset"
+grep -c "active profile" "$work/daemon.log" | grep -q '^3$' || fail "expected three profile activations"
+
+# LTE rate per 0.5 s window (Mbit/s), with the window's end time.
+awk 'NR > 1 { printf "%.1f %.2f %.2f\n", $1, ($2 - pw) * 8 / ($1 - pt) / 1e6, ($3 - pl) * 8 / ($1 - pt) / 1e6 }
+     { pt = $1; pw = $2; pl = $3 }' "$work/samples" >"$work/rates"
+echo "t(s) wifi lte (Mbit/s):"
+tr '\n' ';' <"$work/rates"; echo
+# Phase windows: the switches happened at ~5 s and ~10 s after the first sample.
+lte_in() { awk -v a="$1" -v b="$2" '$1 > a && $1 <= b { s += $3; n++ } END { printf "%.2f", n ? s / n : -1 }' "$work/rates"; }
+before=$(lte_in 1 5)
+during=$(lte_in 7 10)   # from 2 s after the switch to aggregate
+after=$(lte_in 12 15.5) # from 2 s after the switch back
+echo "lte Mbit/s: metered $before, aggregate (from 2 s after the switch) $during, metered again $after"
+assert_le "lte Mbit/s while metered" "$before" "$(calc "$LAB_LTE_MBIT * 0.05")"
+assert_ge "lte Mbit/s within 2 s of aggregate" "$during" "$(calc "$LAB_LTE_MBIT * 0.5")"
+assert_le "lte Mbit/s within 2 s of metered again" "$after" "$(calc "$LAB_LTE_MBIT * 0.05")"
+
+daemon_stop "$work/daemon.log"
+if grep -qE '^(warning|error|critical): ' "$work/daemon.log"; then
+        grep -E '^(warning|error|critical): ' "$work/daemon.log" | head -5 >&2
+        fail "the daemon logged warnings or errors"
+fi
+echo PASS
