@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* subflow.bpf.c — per-interface pacing cap, congestion control and notsent_lowat for MPTCP subflows, and their telemetry. */
+/* subflow.bpf.c — per-interface pacing cap, congestion and notsent_lowat for MPTCP subflows;
+ * telemetry. */
 
 /*
  * sock_ops on a cgroup v2 runs for every TCP socket of the cgroup; MPTCP subflows (initial and
@@ -299,8 +300,8 @@ static __always_inline void sockops_start(struct bpf_sock_ops *skops, struct bpf
 						 BPF_SOCK_OPS_STATE_CB_FLAG);
 	subflow_refresh(skops, tp, st, true);
 	st->last_sample_ns = bpf_ktime_get_ns();
-	telemetry_update(bpf_get_socket_cookie(skops), tp, st, BPF_CORE_READ((struct sock *)tp,
-									 __sk_common.skc_state));
+	telemetry_update(bpf_get_socket_cookie(skops), tp, st,
+			 BPF_CORE_READ((struct sock *)tp, __sk_common.skc_state));
 }
 
 static __always_inline void sockops_rtt(struct bpf_sock_ops *skops, struct bpf_sock *sk)
@@ -397,6 +398,7 @@ int subflow_iter(struct bpf_iter__tcp *ctx)
 	if (!netns_cookie)
 		return 0;
 
+	/* A subflow older than the attachment is adopted here (as active: the side is unknown). */
 	st = subflow_adopt(tp, netns_cookie, false);
 	if (!st)
 		return 0;

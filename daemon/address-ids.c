@@ -30,6 +30,23 @@ int address_ids_get(AddressIds *ids, const PmAddr *addr, uint8_t *ret_id) {
         return -ENOSPC;
 }
 
+int address_ids_claim(AddressIds *ids, const PmAddr *addr, uint8_t id) {
+        uint8_t have;
+
+        if (addr->family != AF_INET && addr->family != AF_INET6)
+                return -EAFNOSUPPORT;
+        if (id == 0)
+                return -EINVAL;
+        if (address_ids_find(ids, addr, &have) >= 0)
+                return have == id ? 0 : -EEXIST;
+        if (ids->addrs[id].family != AF_UNSPEC)
+                return -EEXIST;
+        ids->addrs[id] = *addr;
+        ids->addrs[id].port = 0;
+        ids->n_used++;
+        return 0;
+}
+
 bool address_ids_release(AddressIds *ids, const PmAddr *addr) {
         uint8_t id;
 

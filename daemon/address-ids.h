@@ -17,5 +17,8 @@ typedef struct AddressIds {
 int address_ids_get(AddressIds *ids, const PmAddr *addr, uint8_t *ret_id);
 /* The address's ID if it has one: -ENOENT otherwise. */
 int address_ids_find(const AddressIds *ids, const PmAddr *addr, uint8_t *ret_id);
+/* Records that addr already has id (found on live connections after a restart): -EEXIST when the
+ * address has another ID or the ID belongs to another address (the first claim stays). */
+int address_ids_claim(AddressIds *ids, const PmAddr *addr, uint8_t id);
 /* Frees the address's ID (the address left the system). Returns whether it had one. */
 bool address_ids_release(AddressIds *ids, const PmAddr *addr);

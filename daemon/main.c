@@ -49,6 +49,7 @@ static int parse_argv(int argc, char *argv[], Arguments *args) {
         int c, r;
 
         args->options.config_path = CONFIG_FILE;
+        args->options.runtime_dir = RUNTIME_DIR;
 
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {

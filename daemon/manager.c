@@ -21,10 +21,43 @@ static void on_pm_event(PmSocket *s, const PmEvent *ev, void *userdata) {
         }
 }
 
-static void on_pm_overflow(PmSocket *s, void *userdata) {
+/* After lost events, wait this long for the burst to pass, then take one snapshot for all of it. */
+#define RESYNC_DELAY_USEC (20 * 1000)
+
+static int manager_resync(Manager *m) {
+        _cleanup_(mptcp_diag_snapshot_freep) MptcpDiagSnapshot *snapshot = NULL;
+        MptcpDiagOptions options = { .listeners = true };
+        int r;
+
+        r = mptcp_diag_dump_full(&options, &snapshot);
+        if (r < 0)
+                return log_warning_errno(r, "Failed to list MPTCP connections over sock_diag: %m");
+        m->stats.resyncs++;
+        userspace_pm_resync(m, snapshot);
+        return 0;
+}
+
+static int on_resync_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         Manager *m = userdata;
 
-        userspace_pm_handle_overflow(m);
+        m->resync_source = sd_event_source_unref(m->resync_source);
+        if (manager_resync(m) < 0) /* try again later rather than stay blind */
+                (void) sd_event_add_time_relative(m->event, &m->resync_source, CLOCK_MONOTONIC,
+                                                  1000 * 1000, 0, on_resync_timer, m);
+        return 0;
+}
+
+static void on_pm_overflow(PmSocket *s, void *userdata) {
+        Manager *m = userdata;
+        int r;
+
+        if (m->resync_source)
+                return;
+        log_notice("MPTCP event queue overflowed: events were lost; resynchronizing from the kernel.");
+        r = sd_event_add_time_relative(m->event, &m->resync_source, CLOCK_MONOTONIC, RESYNC_DELAY_USEC, 0,
+                                       on_resync_timer, m);
+        if (r < 0)
+                log_warning_errno(r, "Failed to schedule a resync: %m");
 }
 
 static void on_link_event(LinkTracker *t, LinkEventType type, const LinkInfo *link, const LinkAddr *addr,
@@ -85,6 +118,7 @@ int manager_new(const ManagerOptions *options, Manager **ret) {
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
+        sd_event_source_disable_unref(m->resync_source);
         pm_socket_free(m->pm);
         link_tracker_free(m->links);
         connection_table_free(m->connections);
@@ -192,6 +226,7 @@ int manager_reload(Manager *m) {
 }
 
 int manager_start(Manager *m) {
+        bool recovered;
         int r;
 
         r = host_environment_probe(&m->environment);
@@ -222,11 +257,17 @@ int manager_start(Manager *m) {
                 return log_error_errno(r, "Failed to open the MPTCP path manager netlink sockets: %m");
 
         /* Select the PM only once we listen: connections from then on are latched to us. */
-        r = pm_sysctl_select(NULL, m->pm_kind, &m->sysctl_saved);
+        r = pm_sysctl_select(NULL, m->options.runtime_dir, m->pm_kind, &m->sysctl_saved, &recovered);
         if (r < 0)
                 return log_error_errno(r, "Failed to select the %s path manager: %m", pm_kind_to_string(m->pm_kind));
+        if (recovered)
+                log_notice("A previous instance stopped without restoring the path manager; "
+                           "will restore its original on exit.");
 
         manager_apply(m);
+        /* Connections that exist already (a restart, or opened before us) are adopted, not reset.
+         * After subscribing, so nothing falls between the snapshot and the first event. */
+        (void) manager_resync(m);
 
         log_info("Path manager: %s (was %s); listening for MPTCP events (family %u).", pm_kind_to_string(m->pm_kind),
                  m->sysctl_saved.have_path_manager ? m->sysctl_saved.path_manager
@@ -238,7 +279,7 @@ int manager_start(Manager *m) {
 void manager_stop(Manager *m) {
         int r;
 
-        r = pm_sysctl_restore(NULL, &m->sysctl_saved);
+        r = pm_sysctl_restore(NULL, m->options.runtime_dir, &m->sysctl_saved);
         if (r < 0)
                 log_warning_errno(r, "Failed to restore the previous path manager: %m");
         else if (m->sysctl_saved.valid)
@@ -252,9 +293,9 @@ void manager_stop(Manager *m) {
 
                 log_info("Events: %" PRIu64 " handled, %" PRIu64 " invalid, %" PRIu64 " overflows; connections: %" PRIu64
                          "; subflows: %" PRIu64 " requested, %" PRIu64 " refused, %" PRIu64 " established, %" PRIu64
-                         " closed with error.",
+                         " closed with error; %" PRIu64 " resync(s).",
                          st->events, st->events_invalid, st->overflows, m->stats.connections_seen,
                          m->stats.subflows_requested, m->stats.subflows_request_failed, m->stats.subflows_established,
-                         m->stats.subflows_closed_error);
+                         m->stats.subflows_closed_error, m->stats.resyncs);
         }
 }

@@ -18,6 +18,7 @@ typedef struct ManagerStats {
         uint64_t subflows_request_failed;
         uint64_t subflows_established;
         uint64_t subflows_closed_error;
+        uint64_t resyncs;
 } ManagerStats;
 
 /* Where configuration comes from (the command line). */
@@ -26,6 +27,7 @@ typedef struct ManagerOptions {
         bool config_required;      /* --config given: a missing file is an error */
         char **profile_dirs;       /* --profiles, NULL-terminated; NULL = from the config */
         const char *sysfs_root;    /* NULL = /sys (tests) */
+        const char *runtime_dir;   /* default RUNTIME_DIR: the path manager's original selection */
 } ManagerOptions;
 
 typedef struct Manager {
@@ -41,6 +43,7 @@ typedef struct Manager {
         Settings *settings;
         const Profile *profile; /* the active profile, inside settings */
         InterfaceTable interfaces;
+        sd_event_source *resync_source; /* armed after lost events, coalesces bursts of them */
 
         PmKind pm_kind;
         PmSysctlSaved sysctl_saved;

@@ -2,6 +2,7 @@
 /* pm-sysctl.c — net.mptcp.{enabled,path_manager,pm_type} of the namespace the daemon runs in. */
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "pm-sysctl.h"
 
@@ -67,9 +68,66 @@ int pm_sysctl_mptcp_enabled(const char *root) {
         return streq(buf, "1");
 }
 
-int pm_sysctl_select(const char *root, PmKind kind, PmSysctlSaved *saved) {
+static int record_path(const char *runtime_dir, char *buf, size_t size) {
+        struct stat st;
+        int n;
+
+        if (stat("/proc/self/ns/net", &st) < 0)
+                return negative_errno();
+        n = snprintf(buf, size, "%s/path-manager.%llu", runtime_dir, (unsigned long long) st.st_ino);
+        return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* "path_manager pm_type have_path_manager", one line. */
+static int record_read(const char *path, PmSysctlSaved *ret) {
+        _cleanup_fclose_ FILE *f = NULL;
         PmSysctlSaved s = {};
-        char buf[32];
+        int have;
+
+        f = fopen(path, "re");
+        if (!f)
+                return negative_errno();
+        if (fscanf(f, "%31s %d %d", s.path_manager, &s.pm_type, &have) != 3 || (have != 0 && have != 1) ||
+            s.pm_type < 0 || s.pm_type > 1)
+                return -EBADMSG;
+        s.have_path_manager = have;
+        s.valid = true;
+        *ret = s;
+        return 0;
+}
+
+static int record_write(const char *runtime_dir, const char *path, const PmSysctlSaved *s) {
+        char tmp[4096];
+        _cleanup_fclose_ FILE *f = NULL;
+        int n;
+
+        if (mkdir(runtime_dir, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+        if (n < 0 || (size_t) n >= sizeof(tmp))
+                return -ENAMETOOLONG;
+        f = fopen(tmp, "we");
+        if (!f)
+                return negative_errno();
+        fprintf(f, "%s %d %d\n", s->have_path_manager ? s->path_manager : "-", s->pm_type, s->have_path_manager);
+        if (fflush(f) != 0 || ferror(f)) {
+                int r = negative_errno();
+                (void) unlink(tmp);
+                return r;
+        }
+        if (rename(tmp, path) < 0) {
+                int r = negative_errno();
+                (void) unlink(tmp);
+                return r;
+        }
+        return 0;
+}
+
+int pm_sysctl_select(const char *root, const char *runtime_dir, PmKind kind, PmSysctlSaved *saved,
+                     bool *ret_recovered) {
+        PmSysctlSaved s = {}, recorded;
+        char buf[32], path[4096];
+        bool recovered = false;
         int r;
 
         r = sysctl_read(root, "pm_type", buf, sizeof(buf));
@@ -84,6 +142,21 @@ int pm_sysctl_select(const char *root, PmKind kind, PmSysctlSaved *saved) {
                 return r;
         s.valid = true;
 
+        if (runtime_dir) {
+                r = record_path(runtime_dir, path, sizeof(path));
+                if (r < 0)
+                        return r;
+                /* A record means an earlier instance never restored: its original is the real one. */
+                if (record_read(path, &recorded) >= 0) {
+                        s = recorded;
+                        recovered = true;
+                } else {
+                        r = record_write(runtime_dir, path, &s);
+                        if (r < 0)
+                                return r;
+                }
+        }
+
         /* The two knobs are kept in sync by the kernel; path_manager is the newer, named one. */
         if (s.have_path_manager)
                 r = sysctl_write(root, "path_manager", pm_kind_to_string(kind));
@@ -93,16 +166,27 @@ int pm_sysctl_select(const char *root, PmKind kind, PmSysctlSaved *saved) {
                 return r;
 
         *saved = s;
+        if (ret_recovered)
+                *ret_recovered = recovered;
         return 0;
 }
 
-int pm_sysctl_restore(const char *root, const PmSysctlSaved *saved) {
-        char buf[16];
+int pm_sysctl_restore(const char *root, const char *runtime_dir, const PmSysctlSaved *saved) {
+        char buf[16], path[4096];
+        int r;
 
         if (!saved->valid)
                 return 0;
         if (saved->have_path_manager)
-                return sysctl_write(root, "path_manager", saved->path_manager);
-        snprintf(buf, sizeof(buf), "%d", saved->pm_type);
-        return sysctl_write(root, "pm_type", buf);
+                r = sysctl_write(root, "path_manager", saved->path_manager);
+        else {
+                snprintf(buf, sizeof(buf), "%d", saved->pm_type);
+                r = sysctl_write(root, "pm_type", buf);
+        }
+        if (r < 0)
+                return r;
+
+        if (runtime_dir && record_path(runtime_dir, path, sizeof(path)) >= 0)
+                (void) unlink(path);
+        return 0;
 }

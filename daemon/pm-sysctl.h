@@ -23,6 +23,14 @@ typedef struct PmSysctlSaved {
 /* Root for /proc/sys (tests point it elsewhere); NULL means "/proc/sys". */
 int pm_sysctl_mptcp_enabled(const char *root);
 /* Selects kind in the current network namespace, saving the previous selection in *saved
- * (untouched on failure). Writes net.mptcp.path_manager where it exists, else net.mptcp.pm_type. */
-int pm_sysctl_select(const char *root, PmKind kind, PmSysctlSaved *saved);
-int pm_sysctl_restore(const char *root, const PmSysctlSaved *saved);
+ * (untouched on failure). Writes net.mptcp.path_manager where it exists, else net.mptcp.pm_type.
+ *
+ * The original selection is also recorded in RUNTIME_DIR/path-manager.NETNS (NETNS: the inode of
+ * this network namespace; runtime_dir NULL = no record). A daemon killed before it could restore
+ * leaves that record behind, and the next start takes the original from it instead of from the
+ * sysctl it finds (which is then our own "userspace"). *ret_recovered says whether that happened.
+ * /run fits: the record lives exactly as long as the sysctl, until reboot. */
+int pm_sysctl_select(const char *root, const char *runtime_dir, PmKind kind, PmSysctlSaved *saved,
+                     bool *ret_recovered);
+/* Writes the saved selection back and removes the record. */
+int pm_sysctl_restore(const char *root, const char *runtime_dir, const PmSysctlSaved *saved);

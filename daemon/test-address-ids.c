@@ -56,9 +56,28 @@ TEST(exhaustion) {
         ASSERT_EQ(address_ids_get(&ids, &bad, &id), -EAFNOSUPPORT);
 }
 
+TEST(claim) {
+        AddressIds ids = {};
+        PmAddr a = v4("10.0.0.1", 0), b = v4("10.0.0.2", 0), c = v4("10.0.0.3", 0);
+        uint8_t id;
+
+        ASSERT_OK(address_ids_claim(&ids, &a, 7)); /* as a previous run of the daemon left it */
+        ASSERT_OK(address_ids_claim(&ids, &a, 7));
+        ASSERT_EQ(address_ids_claim(&ids, &a, 8), -EEXIST);
+        ASSERT_EQ(address_ids_claim(&ids, &b, 7), -EEXIST);
+        ASSERT_EQ(address_ids_claim(&ids, &b, 0), -EINVAL);
+        ASSERT_OK(address_ids_get(&ids, &b, &id));
+        ASSERT_EQ(id, 1);
+        ASSERT_OK(address_ids_get(&ids, &a, &id));
+        ASSERT_EQ(id, 7);
+        ASSERT_OK(address_ids_claim(&ids, &c, 2));
+        ASSERT_EQ(ids.n_used, 3);
+}
+
 int main(void) {
         RUN(stable_ids);
         RUN(release_and_reuse);
         RUN(exhaustion);
+        RUN(claim);
         return 0;
 }

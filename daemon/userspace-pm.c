@@ -2,6 +2,7 @@
 /* userspace-pm.c — the userspace path manager: tracks connections from mptcp_pm events and gives
  * each outgoing connection one subflow from every other usable local address once it is
  * ESTABLISHED (the kernel refuses SUBFLOW_CREATE before that). */
+#include <inttypes.h>
 #include <time.h>
 
 #include "log.h"
@@ -367,11 +368,117 @@ void userspace_pm_handle_event(Manager *m, const PmEvent *ev) {
         }
 }
 
-void userspace_pm_handle_overflow(Manager *m) {
-        /* The kernel dropped events: connections may have been created unseen. Until the inet_diag
-         * resync lands, say so loudly; the big receive buffer makes this rare. */
-        log_warning("MPTCP event socket overflowed: events were lost; connections opened during the burst "
-                    "may lack subflows.");
+static bool is_server_side(const MptcpDiagSnapshot *snap, const MptcpDiagConnection *conn) {
+        /* Accepted connections share their local port with one of our MPTCP listeners. */
+        for (size_t i = 0; i < snap->n_listeners; i++) {
+                const PmAddr *l = &snap->listeners[i].local;
+                bool any = (l->family == AF_INET && l->in.s_addr == INADDR_ANY) ||
+                           (l->family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&l->in6));
+
+                if (l->port == conn->local.port && (any || pm_addr_equal(l, &conn->local)))
+                        return true;
+        }
+        return false;
+}
+
+typedef struct StaleTokens {
+        const MptcpDiagSnapshot *snapshot;
+        uint32_t *tokens;
+        size_t n, allocated;
+        bool oom;
+} StaleTokens;
+
+static void collect_stale(Connection *c, void *userdata) {
+        StaleTokens *st = userdata;
+
+        if (mptcp_diag_snapshot_find(st->snapshot, c->token))
+                return;
+        if (st->n == st->allocated) {
+                size_t n = st->allocated ? st->allocated * 2 : 64;
+                uint32_t *t = reallocarray(st->tokens, n, sizeof(uint32_t));
+
+                if (!t) {
+                        st->oom = true;
+                        return;
+                }
+                st->tokens = t;
+                st->allocated = n;
+        }
+        st->tokens[st->n++] = c->token;
+}
+
+static void adopt_connection(Manager *m, const MptcpDiagSnapshot *snap, const MptcpDiagGroup *g) {
+        char lbuf[PM_ADDR_STRLEN];
+        Connection *c;
+        bool is_new;
+        int r;
+
+        r = connection_table_put(m->connections, g->connection.token, &c, &is_new);
+        if (r < 0) {
+                log_warning_errno(r, "Connection %08x not tracked: %m", g->connection.token);
+                return;
+        }
+        if (is_new) {
+                m->stats.connections_seen++;
+                c->local = g->connection.local;
+                c->remote = g->connection.remote;
+                c->server_side = is_server_side(snap, &g->connection);
+                c->created_usec = now_usec();
+        }
+
+        /* The kernel's subflows replace ours: they include joins still in SYN_SENT, and their backup
+         * flag is the one we set (the local events never tell it). */
+        c->n_subflows = 0;
+        c->established = false;
+        for (size_t i = 0; i < g->n_subflows; i++) {
+                const MptcpDiagSubflow *d = &g->subflows[i];
+                Subflow sf = {
+                        .local = d->local,
+                        .remote = d->remote,
+                        .loc_id = d->id_loc,
+                        .rem_id = d->id_rem,
+                        .ifindex = d->ifindex,
+                        .backup = d->backup_local,
+                        .initial = !d->join,
+                        .state = d->tcp_state == 1 /* TCP_ESTABLISHED */ ? SUBFLOW_ESTABLISHED : SUBFLOW_PENDING,
+                        .since_usec = now_usec(),
+                };
+
+                if (sf.initial && d->fully_established)
+                        c->established = true;
+                if (d->id_loc != 0 && address_ids_claim(&m->address_ids, &d->local, d->id_loc) < 0)
+                        log_debug("Connection %08x: %s keeps address ID %u, another address has it in our map",
+                                  c->token, pm_addr_to_string(&d->local, lbuf, sizeof(lbuf)), d->id_loc);
+                if (connection_add_subflow(c, &sf, NULL) < 0)
+                        break;
+        }
+}
+
+void userspace_pm_resync(Manager *m, const MptcpDiagSnapshot *snap) {
+        StaleTokens stale = { .snapshot = snap };
+        size_t adopted = 0;
+
+        /* Closed while we did not listen: their CLOSED event is gone with the lost ones. */
+        connection_table_foreach(m->connections, collect_stale, &stale);
+        if (stale.oom)
+                log_oom(); /* forgetting fewer is harmless: the next CLOSED or resync catches them */
+        for (size_t i = 0; i < stale.n; i++)
+                connection_table_remove(m->connections, stale.tokens[i]);
+        free(stale.tokens);
+
+        for (size_t i = 0; i < snap->n_connections; i++) {
+                const MptcpDiagGroup *g = &snap->connections[i];
+
+                if (g->connection.fallback || g->connection.token == 0)
+                        continue;
+                adopt_connection(m, snap, g);
+                adopted++;
+        }
+
+        log_info("Resynchronized with the kernel: %zu MPTCP connection(s), %zu subflow(s), %zu forgotten "
+                 "(snapshot took %" PRIu64 " µs).",
+                 adopted, snap->n_subflows, stale.n, snap->duration_usec);
+        userspace_pm_reconcile_all(m);
 }
 
 void userspace_pm_forget_address(Manager *m, const PmAddr *addr) {

@@ -3,9 +3,13 @@
 #pragma once
 
 #include "manager.h"
+#include "mptcp-diag.h"
 
 void userspace_pm_handle_event(Manager *m, const PmEvent *ev);
-void userspace_pm_handle_overflow(Manager *m);
 /* Brings every live outgoing connection to what the current addresses allow. */
 void userspace_pm_reconcile_all(Manager *m);
+/* Brings the connection table to the kernel's own view (a sock_diag snapshot): adopts connections
+ * it did not see created (daemon restart, lost events), forgets closed ones, takes subflows, their
+ * IDs and backup flags from the kernel; then reconciles everything with the policy. */
+void userspace_pm_resync(Manager *m, const MptcpDiagSnapshot *snapshot);
 void userspace_pm_forget_address(Manager *m, const PmAddr *addr);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* bpf-features.c — what the running kernel offers, read from vmlinux BTF (never from version numbers). */
+/* bpf-features.c — what the running kernel offers, from vmlinux BTF (never version numbers). */
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>

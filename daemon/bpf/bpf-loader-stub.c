@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* bpf-loader-stub.c — the loader API of a build without BPF: everything says -EOPNOTSUPP and why. */
+/* bpf-loader-stub.c — the loader API of a build without BPF: -EOPNOTSUPP and why. */
 
 #include <errno.h>
 
@@ -9,7 +9,7 @@
 #define NOT_BUILT "built without BPF support (meson -Dbpf=disabled, or clang/bpftool/libbpf missing)"
 
 void bpf_features_detect(const char *btf_path, BpfFeatures *ret) {
-        *ret = (BpfFeatures) {
+        *ret = (BpfFeatures){
                 .sock_ops_reason = NOT_BUILT,
                 .scheduler_reason = NOT_BUILT,
         };
@@ -47,13 +47,12 @@ int bpf_netns_cookie(uint64_t *ret) {
         return -EOPNOTSUPP;
 }
 
-int bpf_loader_set_params(BpfLoader *l, const BpfLinkParams *params, size_t n,
-                          uint32_t *ret_generation) {
+int bpf_loader_set_params(BpfLoader *l, const BpfLinkParams *params, size_t n, uint32_t *ret_generation) {
         return -EOPNOTSUPP;
 }
 
-int bpf_loader_update_link(BpfLoader *l, uint32_t ifindex, const BpfLinkParams *params,
-                           uint32_t *ret_generation) {
+int bpf_loader_update_link(
+        BpfLoader *l, uint32_t ifindex, const BpfLinkParams *params, uint32_t *ret_generation) {
         return -EOPNOTSUPP;
 }
 

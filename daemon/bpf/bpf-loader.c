@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* bpf-loader.c — the subflow skeleton's life cycle (pins, cgroup link, restart) and its maps' user-space side. */
+/* bpf-loader.c — the subflow skeleton's life cycle (pins, link, restart) and its maps. */
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -83,14 +83,12 @@ static int pin_root_prepare(const char *pin_root, BpfError *error) {
         else
                 *slash = 0;
         if (!path_on_fs(parent, BPF_FS_MAGIC))
-                return bpf_error_reason(error, -EOPNOTSUPP,
-                                        "%s is not on a BPF filesystem (bpffs not mounted)", parent);
+                return bpf_error_reason(
+                        error, -EOPNOTSUPP, "%s is not on a BPF filesystem (bpffs not mounted)", parent);
         if (mkdir(pin_root, 0700) < 0 && errno != EEXIST)
-                return bpf_error_set(error, -errno, -errno, "cannot create pin root %s",
-                                     pin_root);
+                return bpf_error_set(error, -errno, -errno, "cannot create pin root %s", pin_root);
         if (!path_on_fs(pin_root, BPF_FS_MAGIC))
-                return bpf_error_reason(error, -EOPNOTSUPP, "%s is not on a BPF filesystem",
-                                        pin_root);
+                return bpf_error_reason(error, -EOPNOTSUPP, "%s is not on a BPF filesystem", pin_root);
         return 0;
 }
 
@@ -123,8 +121,8 @@ static int maps_unpin_all(const char *pin_root) {
         return r;
 }
 
-static int skel_open_load(BpfLoader *l, uint64_t sample_interval_usec,
-                          struct subflow_bpf **ret, BpfError *error) {
+static int
+skel_open_load(BpfLoader *l, uint64_t sample_interval_usec, struct subflow_bpf **ret, BpfError *error) {
         LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = l->pin_root);
         struct subflow_bpf *skel;
         int r;
@@ -154,8 +152,7 @@ static int link_attach(BpfLoader *l, int cgroup_fd, BpfError *error) {
 
         r = cgroup_id_of_fd(cgroup_fd, &cgroup_id);
         if (r < 0)
-                return bpf_error_set(error, r, r, "cannot get the id of cgroup %s",
-                                     l->cgroup_path);
+                return bpf_error_set(error, r, r, "cannot get the id of cgroup %s", l->cgroup_path);
 
         link = bpf_link__open(l->link_pin_path);
         if (link) {
@@ -163,10 +160,8 @@ static int link_attach(BpfLoader *l, int cgroup_fd, BpfError *error) {
                 uint32_t len = sizeof(info);
 
                 if (bpf_obj_get_info_by_fd(bpf_link__fd(link), &info, &len) >= 0 &&
-                    info.type == BPF_LINK_TYPE_CGROUP &&
-                    info.cgroup.attach_type == BPF_CGROUP_SOCK_OPS &&
-                    info.cgroup.cgroup_id == cgroup_id &&
-                    bpf_link__update_program(link, prog) >= 0) {
+                    info.type == BPF_LINK_TYPE_CGROUP && info.cgroup.attach_type == BPF_CGROUP_SOCK_OPS &&
+                    info.cgroup.cgroup_id == cgroup_id && bpf_link__update_program(link, prog) >= 0) {
                         l->link = link;
                         l->reused_link = true;
                         return 0;
@@ -176,13 +171,13 @@ static int link_attach(BpfLoader *l, int cgroup_fd, BpfError *error) {
                 (void) bpf_link__unpin(link);
                 bpf_link__destroy(link);
         } else if (errno != ENOENT)
-                return bpf_error_set(error, -errno, -EOPNOTSUPP, "cannot open pinned link %s",
-                                     l->link_pin_path);
+                return bpf_error_set(
+                        error, -errno, -EOPNOTSUPP, "cannot open pinned link %s", l->link_pin_path);
 
         link = bpf_program__attach_cgroup(prog, cgroup_fd);
         if (!link)
-                return bpf_error_set(error, -errno, -EOPNOTSUPP,
-                                     "attaching sock_ops to cgroup %s", l->cgroup_path);
+                return bpf_error_set(
+                        error, -errno, -EOPNOTSUPP, "attaching sock_ops to cgroup %s", l->cgroup_path);
         r = bpf_link__pin(link, l->link_pin_path);
         if (r < 0) {
                 bpf_link__destroy(link);
@@ -227,16 +222,15 @@ int bpf_loader_new(const BpfLoaderOptions *opts, BpfLoader **ret, BpfError *erro
         } else {
                 r = cgroup2_find_root(NULL, &l->cgroup_path);
                 if (r < 0)
-                        return bpf_error_set(error, r, r == -ENOENT ? -EOPNOTSUPP : r,
-                                             "no cgroup v2 hierarchy in /proc/self/mountinfo");
+                        return bpf_error_set(
+                                error, r, r == -ENOENT ? -EOPNOTSUPP : r,
+                                "no cgroup v2 hierarchy in /proc/self/mountinfo");
         }
         cgroup_fd = open(l->cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (cgroup_fd < 0)
-                return bpf_error_set(error, -errno, -errno, "cannot open cgroup %s",
-                                     l->cgroup_path);
+                return bpf_error_set(error, -errno, -errno, "cannot open cgroup %s", l->cgroup_path);
         if (!path_on_fs(l->cgroup_path, CGROUP2_SUPER_MAGIC))
-                return bpf_error_reason(error, -EINVAL, "%s is not a cgroup v2 directory",
-                                        l->cgroup_path);
+                return bpf_error_reason(error, -EINVAL, "%s is not a cgroup v2 directory", l->cgroup_path);
 
         r = pin_root_prepare(l->pin_root, error);
         if (r < 0)
@@ -357,7 +351,7 @@ static int params_validate(const BpfLinkParams *p) {
 }
 
 static void params_to_map(const BpfLinkParams *p, uint32_t generation, struct subflow_params *ret) {
-        *ret = (struct subflow_params) {
+        *ret = (struct subflow_params){
                 .generation = generation,
                 .pacing_rate = (uint32_t) p->pacing_rate,
                 .notsent_lowat = p->notsent_lowat,
@@ -386,11 +380,10 @@ static int generation_store(BpfLoader *l, uint64_t cookie, uint32_t gen) {
         return 0;
 }
 
-int bpf_loader_set_params(BpfLoader *l, const BpfLinkParams *params, size_t n,
-                          uint32_t *ret_generation) {
+int bpf_loader_set_params(BpfLoader *l, const BpfLinkParams *params, size_t n, uint32_t *ret_generation) {
         _cleanup_free_ struct subflow_params_key *keys = NULL;
         struct subflow_params_key key, next;
-        size_t n_keys = 0, size = 0;
+        size_t n_keys = 0, size = 0, walked = 0;
         uint64_t cookie;
         uint32_t gen;
         int fd, r;
@@ -415,7 +408,10 @@ int bpf_loader_set_params(BpfLoader *l, const BpfLinkParams *params, size_t n,
         fd = bpf_map__fd(l->skel->maps.subflow_params);
 
         /* Entries of this namespace that the new set does not have: collect, then delete. */
-        for (void *prev = NULL; bpf_map_get_next_key(fd, prev, &next) >= 0; prev = &key) {
+        /* Bounded: a key deleted under us (another namespace's writer) restarts the walk. */
+        for (void *prev = NULL; bpf_map_get_next_key(fd, prev, &next) >= 0 &&
+                                walked++ < 2 * SUBFLOW_PARAMS_MAX;
+             prev = &key) {
                 bool keep = false;
 
                 key = next;
@@ -443,8 +439,7 @@ int bpf_loader_set_params(BpfLoader *l, const BpfLinkParams *params, size_t n,
         for (size_t i = 0; i < n; i++) {
                 struct subflow_params v;
 
-                key = (struct subflow_params_key) { .netns_cookie = cookie,
-                                                    .ifindex = params[i].ifindex };
+                key = (struct subflow_params_key){ .netns_cookie = cookie, .ifindex = params[i].ifindex };
                 params_to_map(&params[i], gen, &v);
                 if (bpf_map_update_elem(fd, &key, &v, BPF_ANY) < 0)
                         return -errno;
@@ -458,8 +453,8 @@ int bpf_loader_set_params(BpfLoader *l, const BpfLinkParams *params, size_t n,
         return 0;
 }
 
-int bpf_loader_update_link(BpfLoader *l, uint32_t ifindex, const BpfLinkParams *params,
-                           uint32_t *ret_generation) {
+int bpf_loader_update_link(
+        BpfLoader *l, uint32_t ifindex, const BpfLinkParams *params, uint32_t *ret_generation) {
         struct subflow_params_key key = { .ifindex = ifindex };
         uint64_t cookie;
         uint32_t gen;
@@ -498,9 +493,8 @@ int bpf_loader_update_link(BpfLoader *l, uint32_t ifindex, const BpfLinkParams *
         return 0;
 }
 
-static void telemetry_to_info(uint64_t cookie, const struct subflow_telemetry *t,
-                              BpfSubflowInfo *ret) {
-        *ret = (BpfSubflowInfo) {
+static void telemetry_to_info(uint64_t cookie, const struct subflow_telemetry *t, BpfSubflowInfo *ret) {
+        *ret = (BpfSubflowInfo){
                 .cookie = cookie,
                 .token = t->token,
                 .ifindex = t->ifindex,
@@ -638,7 +632,7 @@ int bpf_loader_read_stats(BpfLoader *l, BpfStats *ret) {
         for (uint32_t i = 0; i < _SUBFLOW_STAT_MAX; i++)
                 if (bpf_map_lookup_elem(fd, &i, &v[i]) < 0)
                         return -errno;
-        *ret = (BpfStats) {
+        *ret = (BpfStats){
                 .subflows = v[SUBFLOW_STAT_SUBFLOWS],
                 .applied = v[SUBFLOW_STAT_APPLIED],
                 .setsockopt_errors = v[SUBFLOW_STAT_SETSOCKOPT_ERR],

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* bpf-loader.h — loads, pins and attaches the subflow sock_ops program; per-namespace parameters, telemetry and the iter pass. */
+/* bpf-loader.h — the subflow BPF program: load/pin/attach, per-netns parameters, telemetry, iter. */
 #pragma once
 
 /*
@@ -47,10 +47,10 @@ typedef struct BpfError {
 } BpfError;
 
 typedef struct BpfFeatures {
-        bool built;           /* the daemon was built with BPF */
-        bool btf;             /* vmlinux BTF was readable */
-        bool sock_ops;        /* subflow parameters and telemetry (sock_ops + MPTCP in BTF) */
-        bool scheduler;       /* bpf_struct_ops_mptcp_sched_ops: a BPF MPTCP scheduler can load */
+        bool built;                   /* the daemon was built with BPF */
+        bool btf;                     /* vmlinux BTF was readable */
+        bool sock_ops;                /* subflow parameters and telemetry (sock_ops + MPTCP in BTF) */
+        bool scheduler;               /* bpf_struct_ops_mptcp_sched_ops: a BPF MPTCP scheduler can load */
         const char *sock_ops_reason;  /* why sock_ops is false; NULL when true */
         const char *scheduler_reason; /* why scheduler is false; NULL when true */
 } BpfFeatures;
@@ -65,8 +65,8 @@ typedef struct BpfLoaderOptions {
  * subflow's own congestion control). */
 typedef struct BpfLinkParams {
         uint32_t ifindex;
-        uint64_t pacing_rate;   /* bytes/s, at most UINT32_MAX - 1; 0 = no cap */
-        uint32_t notsent_lowat; /* bytes; 0 = default */
+        uint64_t pacing_rate;                    /* bytes/s, at most UINT32_MAX - 1; 0 = no cap */
+        uint32_t notsent_lowat;                  /* bytes; 0 = default */
         char congestion[BPF_LOADER_CC_NAME_MAX]; /* "" = leave */
 } BpfLinkParams;
 
@@ -76,30 +76,30 @@ typedef union BpfAddr {
 } BpfAddr;
 
 typedef struct BpfSubflowInfo {
-        uint64_t cookie;          /* socket cookie */
-        uint32_t token;           /* the MPTCP connection's local token */
-        uint32_t ifindex;         /* 0 = not known (yet) */
+        uint64_t cookie;  /* socket cookie */
+        uint32_t token;   /* the MPTCP connection's local token */
+        uint32_t ifindex; /* 0 = not known (yet) */
         uint32_t srtt_usec;
         uint32_t total_retrans;
         uint32_t snd_cwnd;
         uint64_t bytes_acked;
         uint64_t bytes_received;
-        uint64_t max_pacing_rate; /* bytes/s as the socket holds it; UINT64_MAX = no cap */
-        uint32_t generation;      /* namespace generation applied */
+        uint64_t max_pacing_rate;   /* bytes/s as the socket holds it; UINT64_MAX = no cap */
+        uint32_t generation;        /* namespace generation applied */
         uint32_t params_generation; /* generation of the params entry applied, 0 = none */
-        uint32_t subflow_id;      /* 1 = initial; 0 = kernel without subflow ids */
-        int family;               /* AF_INET / AF_INET6 */
+        uint32_t subflow_id;        /* 1 = initial; 0 = kernel without subflow ids */
+        int family;                 /* AF_INET / AF_INET6 */
         BpfAddr local, remote;
         uint16_t local_port, remote_port;
-        uint8_t tcp_state;        /* TCP_ESTABLISHED, ..., TCP_CLOSE (7) */
+        uint8_t tcp_state; /* TCP_ESTABLISHED, ..., TCP_CLOSE (7) */
         bool backup_local, backup_remote, join, passive;
         char congestion[BPF_LOADER_CC_NAME_MAX]; /* current congestion control */
-        uint64_t updated_usec;    /* CLOCK_MONOTONIC of the last sample */
+        uint64_t updated_usec;                   /* CLOCK_MONOTONIC of the last sample */
 } BpfSubflowInfo;
 
 typedef struct BpfStats {
-        uint64_t subflows;        /* subflows adopted */
-        uint64_t applied;         /* parameter (re)applications */
+        uint64_t subflows; /* subflows adopted */
+        uint64_t applied;  /* parameter (re)applications */
         uint64_t setsockopt_errors;
         uint64_t no_storage;
         uint64_t iter_visited;
@@ -124,11 +124,10 @@ int bpf_netns_cookie(uint64_t *ret);
 
 /* Replaces the current namespace's parameters with params[0..n) and bumps its generation: live
  * subflows re-apply at their next RTT sample (traffic) or at bpf_loader_iter_apply() (idle). */
-int bpf_loader_set_params(BpfLoader *l, const BpfLinkParams *params, size_t n,
-                          uint32_t *ret_generation);
+int bpf_loader_set_params(BpfLoader *l, const BpfLinkParams *params, size_t n, uint32_t *ret_generation);
 /* Sets (params != NULL) or removes one interface's entry and bumps the generation. */
-int bpf_loader_update_link(BpfLoader *l, uint32_t ifindex, const BpfLinkParams *params,
-                           uint32_t *ret_generation);
+int bpf_loader_update_link(
+        BpfLoader *l, uint32_t ifindex, const BpfLinkParams *params, uint32_t *ret_generation);
 int bpf_loader_get_generation(BpfLoader *l, uint32_t *ret);
 
 /* The current namespace's subflows (closed ones included until pruned); *ret freed by the caller. */

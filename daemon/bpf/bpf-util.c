@@ -48,12 +48,14 @@ int bpf_error_set(BpfError *error, int err, int ret, const char *format, ...) {
         if (n < 0 || (size_t) n >= sizeof(error->message))
                 return ret;
         if (err != 0)
-                n += snprintf(error->message + n, sizeof(error->message) - (size_t) n, ": %s",
-                              strerror(err < 0 ? -err : err));
+                n += snprintf(
+                        error->message + n, sizeof(error->message) - (size_t) n, ": %s",
+                        strerror(err < 0 ? -err : err));
         if (capture_active && capture_len > 0 && (size_t) n < sizeof(error->message)) {
                 capture_tail(tail, sizeof(tail));
-                snprintf(error->message + n, sizeof(error->message) - (size_t) n, " (libbpf: %s%s)",
-                         capture_len > CAPTURE_TAIL ? "..." : "", tail);
+                snprintf(
+                        error->message + n, sizeof(error->message) - (size_t) n, " (libbpf: %s%s)",
+                        capture_len > CAPTURE_TAIL ? "..." : "", tail);
         }
         return ret;
 }

@@ -13,13 +13,13 @@
 int bpf_error_set(BpfError *error, int err, int ret, const char *format, ...) _printf_(4, 5);
 
 /* The same for a reason that needs no errno text: error->error = ret. */
-#define bpf_error_reason(error, ret, ...)                                                          \
-        ({                                                                                         \
-                BpfError *_e = (error);                                                            \
-                int _r = bpf_error_set(_e, 0, (ret), __VA_ARGS__);                                 \
-                if (_e)                                                                            \
-                        _e->error = _r;                                                            \
-                _r;                                                                                \
+#define bpf_error_reason(error, ret, ...)                          \
+        ({                                                         \
+                BpfError *_e = (error);                            \
+                int _r = bpf_error_set(_e, 0, (ret), __VA_ARGS__); \
+                if (_e)                                            \
+                        _e->error = _r;                            \
+                _r;                                                \
         })
 
 typedef struct BpfLogCapture {

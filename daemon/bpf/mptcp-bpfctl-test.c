@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* mptcp-bpfctl-test.c — a test-only CLI over the BPF loader: attach, set caps, iterate, print telemetry JSON. */
+/* mptcp-bpfctl-test.c — test-only CLI over the BPF loader: attach, caps, iter, telemetry JSON. */
 
 /*
  * Usage: mptcp-bpfctl-test [--pin-root DIR] [--cgroup PATH] [--sample-ms N] VERB [ARGS]
@@ -90,9 +90,8 @@ static int verb_features(void) {
         bpf_features_detect(NULL, &f);
         printf("{\"built\":%s,\"btf\":%s,\"sock_ops\":%s,\"scheduler\":%s,"
                "\"sock_ops_reason\":\"%s\",\"scheduler_reason\":\"%s\"}\n",
-               f.built ? "true" : "false", f.btf ? "true" : "false",
-               f.sock_ops ? "true" : "false", f.scheduler ? "true" : "false",
-               f.sock_ops_reason ?: "", f.scheduler_reason ?: "");
+               f.built ? "true" : "false", f.btf ? "true" : "false", f.sock_ops ? "true" : "false",
+               f.scheduler ? "true" : "false", f.sock_ops_reason ?: "", f.scheduler_reason ?: "");
         return 0;
 }
 
@@ -105,8 +104,7 @@ static int verb_attach(void) {
                 return r;
         printf("{\"pin_root\":\"%s\",\"cgroup\":\"%s\",\"reused_maps\":%s,\"reused_link\":%s}\n",
                bpf_loader_pin_root(l), bpf_loader_cgroup_path(l),
-               bpf_loader_reused_maps(l) ? "true" : "false",
-               bpf_loader_reused_link(l) ? "true" : "false");
+               bpf_loader_reused_maps(l) ? "true" : "false", bpf_loader_reused_link(l) ? "true" : "false");
         return 0;
 }
 
@@ -209,10 +207,10 @@ static int verb_telemetry(void) {
                         (void) if_indextoname(s->ifindex, ifname);
                 printf("%s{\"cookie\":%" PRIu64 ",\"token\":%" PRIu32 ",\"ifindex\":%" PRIu32
                        ",\"ifname\":\"%s\",\"srtt_us\":%" PRIu32 ",\"bytes_acked\":%" PRIu64
-                       ",\"bytes_received\":%" PRIu64 ",\"retransmits\":%" PRIu32
-                       ",\"snd_cwnd\":%" PRIu32 ",\"max_pacing_rate\":",
-                       i ? "," : "", s->cookie, s->token, s->ifindex, ifname, s->srtt_usec,
-                       s->bytes_acked, s->bytes_received, s->total_retrans, s->snd_cwnd);
+                       ",\"bytes_received\":%" PRIu64 ",\"retransmits\":%" PRIu32 ",\"snd_cwnd\":%" PRIu32
+                       ",\"max_pacing_rate\":",
+                       i ? "," : "", s->cookie, s->token, s->ifindex, ifname, s->srtt_usec, s->bytes_acked,
+                       s->bytes_received, s->total_retrans, s->snd_cwnd);
                 if (s->max_pacing_rate == UINT64_MAX)
                         printf("null");
                 else
@@ -275,7 +273,7 @@ static int parse_ipv4_port(const char *s, SockaddrIn *ret) {
         *colon = 0;
         if (parse_u64(colon + 1, &port) < 0 || port > 65535)
                 return log_error_errno(-EINVAL, "Invalid port in '%s'.", s);
-        *ret = (SockaddrIn) { .in = { .sin_family = AF_INET, .sin_port = htons((uint16_t) port) } };
+        *ret = (SockaddrIn){ .in = { .sin_family = AF_INET, .sin_port = htons((uint16_t) port) } };
         if (inet_pton(AF_INET, host, &ret->in.sin_addr) != 1)
                 return log_error_errno(-EINVAL, "Invalid IPv4 address in '%s'.", s);
         return 0;
@@ -297,7 +295,7 @@ static int verb_tcp_check(int argc, char **argv) {
         r = parse_ipv4_port(argv[0], &to);
         if (r < 0)
                 return r;
-        from = (SockaddrIn) { .in = { .sin_family = AF_INET } };
+        from = (SockaddrIn){ .in = { .sin_family = AF_INET } };
         if (inet_pton(AF_INET, argv[1], &from.in.sin_addr) != 1)
                 return log_error_errno(-EINVAL, "Invalid bind address '%s'.", argv[1]);
         r = parse_u64(argv[2], &secs);

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# test-bpf-lab.sh — the subflow BPF program in the two-link lab: LTE caps, live changes, plain TCP untouched, telemetry vs link counters.
+# test-bpf-lab.sh — subflow BPF in the lab: LTE caps, live changes, plain TCP untouched, telemetry.
 #
 # Usage: test-bpf-lab.sh PATH-TO-mptcp-bpfctl-test PATH-TO-mptcp-traffic PATH-TO-lab.sh  (root)
 #
@@ -156,6 +156,8 @@ echo "capped: lte $lte Mbit/s, wifi $wifi Mbit/s, goodput $(jq .mbit_s <<<"$out"
 check "capped LTE link <= 5.5 Mbit/s" 'r <= 5.5' -v r="$lte"
 check "capped: wifi still carries traffic (>= 20 Mbit/s)" 'r >= 20' -v r="$wifi"
 token=$(jq '.mptcp_info.token' <<<"$out")
+jq -c --argjson t "$token" '.[] | select(.token == $t) | {ifname, passive, join, srtt_us, bytes_acked,
+        retransmits, max_pacing_rate, congestion, generation, state}' <<<"$telemetry"
 check "capped: the lte subflow holds the cap and cubic" 'n == 1' \
         -v n="$(jq --argjson t "$token" --argjson c "$CAP_BYTES" \
                 '[.[] | select(.token == $t and .ifname == "lte" and .max_pacing_rate == $c and .congestion == "cubic")] | length' <<<"$telemetry")"
@@ -173,8 +175,9 @@ after=$(lte_tx)
 echo "$plain"
 plain_rate=$(awk -v b="$((after - before))" -v a="$t0" -v z="$t1" 'BEGIN { print b * 8 / (z - a) / 1e6 }')
 echo "plain TCP on lte: $plain_rate Mbit/s"
+# ~0UL as SO_MAX_PACING_RATE reads it back (jq would round the 64-bit number: grep the text).
 check "plain TCP keeps an unlimited pacing rate" 'ok == 1' \
-        -v ok="$(jq '(.max_pacing_rate | tostring) == "18446744073709551615" or .max_pacing_rate == 4294967295 | if . then 1 else 0 end' <<<"$plain")"
+        -v ok="$(grep -c '"max_pacing_rate":18446744073709551615,' <<<"$plain")"
 check "plain TCP keeps notsent_lowat 0 and $LAB_CC" 'ok == 1' \
         -v ok="$(jq --arg cc "$LAB_CC" '(.notsent_lowat == 0 and .congestion == $cc) | if . then 1 else 0 end' <<<"$plain")"
 check "plain TCP is not in the telemetry" 'n == 0' \

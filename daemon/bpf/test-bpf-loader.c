@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* test-bpf-loader.c — feature detection, cgroup-root discovery and the loader's life cycle against the real kernel. */
+/* test-bpf-loader.c — detection, cgroup-root discovery and the loader's life cycle, real kernel. */
 
 /*
  * The life-cycle test needs root and real BPF. It never touches the machine's state: a child
@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <linux/tcp.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -20,7 +21,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <limits.h>
 
 #include "bpf-loader.h"
 #include "cgroup-root.h"
@@ -62,14 +62,12 @@ TEST(cgroup_root_mountinfo) {
                 "31 30 0:28 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
                 "39 30 0:36 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd\n"
                 "40 30 0:37 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
-        static const char with_optional_fields[] =
-                "25 1 0:22 / /sys rw,nosuid shared:7 - sysfs sysfs rw\n"
-                "35 25 0:30 / /sys/fs/cgroup rw,nosuid,nodev shared:9 master:1 - cgroup2 cgroup2 rw,nsdelegate\n";
-        static const char escaped[] =
-                "41 30 0:38 / /run/my\\040cgroups rw - cgroup2 none rw\n";
-        static const char v1_only[] =
-                "31 30 0:28 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
-                "77 30 0:99 / /mnt/cgroup2 rw - cgroup2fake x rw\n";
+        static const char with_optional_fields[] = "25 1 0:22 / /sys rw,nosuid shared:7 - sysfs sysfs rw\n"
+                                                   "35 25 0:30 / /sys/fs/cgroup rw,nosuid,nodev shared:9 "
+                                                   "master:1 - cgroup2 cgroup2 rw,nsdelegate\n";
+        static const char escaped[] = "41 30 0:38 / /run/my\\040cgroups rw - cgroup2 none rw\n";
+        static const char v1_only[] = "31 30 0:28 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+                                      "77 30 0:99 / /mnt/cgroup2 rw - cgroup2fake x rw\n";
         _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *missing = NULL;
         char *root = NULL;
 
@@ -123,9 +121,10 @@ static char *fake_btf(const char *file, const char *const *names) {
 }
 
 TEST(features) {
-        static const char *const with_sched[] = { "mptcp_sock", "mptcp_subflow_context",
-                                                  "bpf_sock_ops", "mptcp_sched_ops",
-                                                  "bpf_struct_ops_mptcp_sched_ops", NULL };
+        static const char *const with_sched[] = {
+                "mptcp_sock",      "mptcp_subflow_context",          "bpf_sock_ops",
+                "mptcp_sched_ops", "bpf_struct_ops_mptcp_sched_ops", NULL
+        };
         static const char *const no_mptcp[] = { "bpf_sock_ops", NULL };
         _cleanup_free_ char *sched = NULL, *plain = NULL, *missing = NULL;
         BpfFeatures f;
@@ -261,16 +260,14 @@ static BpfSubflowInfo find_subflow(BpfLoader *l, uint32_t token, bool passive) {
                         hits++;
                 }
         if (hits != 1)
-                fprintf(stderr, "token %08x passive=%d: %zu entries of %zu\n", token, passive,
-                        hits, n);
+                fprintf(stderr, "token %08x passive=%d: %zu entries of %zu\n", token, passive, hits, n);
         ASSERT_EQ(hits, 1);
         return found;
 }
 
 /* Sends in small chunks until the client subflow of token reports generation gen: the RTT
  * callback samples by time, so how many bytes that takes depends on the speed. */
-static BpfSubflowInfo transfer_until_generation(BpfLoader *l, const Pair *p, uint32_t token,
-                                                uint32_t gen) {
+static BpfSubflowInfo transfer_until_generation(BpfLoader *l, const Pair *p, uint32_t token, uint32_t gen) {
         for (unsigned i = 0; i < 4096; i++) {
                 BpfSubflowInfo s;
 
@@ -305,8 +302,9 @@ static uint32_t link_prog_id(const char *pin, uint32_t *ret_link_id) {
 static const char *pins_link_path(const char *pins) {
         static char path[PATH_MAX];
 
-        ASSERT_TRUE((size_t) snprintf(path, sizeof(path), "%s/%s", pins, BPF_LOADER_LINK_PIN_NAME) <
-                    sizeof(path));
+        ASSERT_TRUE(
+                (size_t) snprintf(path, sizeof(path), "%s/%s", pins, BPF_LOADER_LINK_PIN_NAME) <
+                sizeof(path));
         return path;
 }
 
@@ -328,8 +326,9 @@ static bool exists(const char *dir, const char *name) {
 static void lifecycle(void) {
         _cleanup_free_ char *bpffs = NULL, *pins = NULL, *bad_pins = NULL, *procs = NULL;
         _cleanup_close_ int ns_a = -EBADF, ns_b = -EBADF;
-        BpfLinkParams lo_params = { .ifindex = 1, .pacing_rate = 1000000,
-                                    .notsent_lowat = 65536, .congestion = "reno" };
+        BpfLinkParams lo_params = {
+                .ifindex = 1, .pacing_rate = 1000000, .notsent_lowat = 65536, .congestion = "reno"
+        };
         BpfLoaderOptions opts = { .cgroup_path = test_cgroup, .sample_interval_usec = 1000 };
         uint32_t gen, token_a, token_b, token_c, link_id, link_id2, prog_id, prog_id2;
         BpfLoader *l = NULL;
@@ -397,8 +396,9 @@ static void lifecycle(void) {
                 ASSERT_OK(bpf_obj_get_info_by_fd(fd, &info, &info_len));
                 ASSERT_EQ(info.key_size, 16);
         }
-        ASSERT_TRUE(exists(pins, "subflow_params") && exists(pins, "subflow_telem") &&
-                    exists(pins, BPF_LOADER_LINK_PIN_NAME));
+        ASSERT_TRUE(
+                exists(pins, "subflow_params") && exists(pins, "subflow_telem") &&
+                exists(pins, BPF_LOADER_LINK_PIN_NAME));
         ASSERT_TRUE(streq(bpf_loader_cgroup_path(l), test_cgroup));
 
         /* Invalid parameters. */
@@ -462,8 +462,8 @@ static void lifecycle(void) {
         len = sizeof(cc);
         ASSERT_OK(getsockopt(plain.client, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
         ASSERT_TRUE(streq(cc, default_cc));
-        printf("# plain TCP keeps pacing unlimited, lowat 0, congestion %s (MPTCP subflows: %s)\n",
-               cc, lo_params.congestion);
+        printf("# plain TCP keeps pacing unlimited, lowat 0, congestion %s (MPTCP subflows: %s)\n", cc,
+               lo_params.congestion);
 
         /* Namespace B: same ifindex, no parameters: nothing applied, A's entries invisible. */
         ns_b = netns_new();
@@ -514,8 +514,8 @@ static void lifecycle(void) {
         ASSERT_OK(bpf_loader_read_stats(l, &st));
         ASSERT_EQ(st.setsockopt_errors, 0);
         ASSERT_TRUE(st.subflows >= 4 && st.iter_visited >= 2);
-        printf("# stats: subflows %" PRIu64 " applied %" PRIu64 " iter_visited %" PRIu64 "\n",
-               st.subflows, st.applied, st.iter_visited);
+        printf("# stats: subflows %" PRIu64 " applied %" PRIu64 " iter_visited %" PRIu64 "\n", st.subflows,
+               st.applied, st.iter_visited);
 
         /* Restart: the pins keep everything; the new loader reuses maps (contents included)
          * and swaps the program inside the same link. */
@@ -612,9 +612,14 @@ TEST(not_built) {
 #endif
 
 static void rm_tmp(void) {
-        static const char *const files[] = { "mountinfo-unified", "mountinfo-optional",
-                                             "mountinfo-escaped", "mountinfo-v1", "btf-sched",
-                                             "btf-no-mptcp", "bpffs", "not-bpffs" };
+        static const char *const files[] = { "mountinfo-unified",
+                                             "mountinfo-optional",
+                                             "mountinfo-escaped",
+                                             "mountinfo-v1",
+                                             "btf-sched",
+                                             "btf-no-mptcp",
+                                             "bpffs",
+                                             "not-bpffs" };
 
         for (size_t i = 0; i < ELEMENTSOF(files); i++) {
                 _cleanup_free_ char *p = NULL;
