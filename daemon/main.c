@@ -27,7 +27,10 @@ static void help(void) {
                "     --profiles=DIR      Look for profiles in DIR (repeatable, first wins;\n"
                "                         default: the config's profile-dirs, else\n"
                "                         %s and %s)\n"
-               "     --log-level=LEVEL   debug, info, notice, warning, err (default: info)\n",
+               "     --log-level=LEVEL   debug, info, notice, warning, err (default: info)\n"
+               "     --event-buffer=BYTES\n"
+               "                         Receive buffer of the MPTCP event socket (default: 8 MiB;\n"
+               "                         4 KiB..256 MiB); small values exercise overflow recovery\n",
                CONFIG_FILE, PROFILES_ETC_DIR, PROFILES_SHIPPED_DIR);
 }
 
@@ -37,6 +40,7 @@ static int parse_argv(int argc, char *argv[], Arguments *args) {
                 ARG_CONFIG,
                 ARG_PROFILES,
                 ARG_LOG_LEVEL,
+                ARG_EVENT_BUFFER,
         };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
@@ -44,6 +48,7 @@ static int parse_argv(int argc, char *argv[], Arguments *args) {
                 { "config", required_argument, NULL, ARG_CONFIG },
                 { "profiles", required_argument, NULL, ARG_PROFILES },
                 { "log-level", required_argument, NULL, ARG_LOG_LEVEL },
+                { "event-buffer", required_argument, NULL, ARG_EVENT_BUFFER },
                 {},
         };
         int c, r;
@@ -79,6 +84,20 @@ static int parse_argv(int argc, char *argv[], Arguments *args) {
                         args->profile_dirs[args->n_profile_dirs++] = optarg;
                         args->options.profile_dirs = args->profile_dirs;
                         break;
+                case ARG_EVENT_BUFFER: {
+                        char *end;
+                        unsigned long v;
+
+                        errno = 0;
+                        v = strtoul(optarg, &end, 10);
+                        if (errno != 0 || end == optarg || *end || v < 4096 || v > 256ul * 1024 * 1024) {
+                                log_error("--event-buffer takes a byte count from 4096 to 268435456, not \"%s\".",
+                                          optarg);
+                                return -EINVAL;
+                        }
+                        args->options.event_buffer = (int) v;
+                        break;
+                }
                 case ARG_LOG_LEVEL:
                         r = log_level_from_string(optarg);
                         if (r < 0) {

@@ -250,7 +250,7 @@ int manager_start(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to track links and addresses over rtnetlink: %m");
 
-        r = pm_socket_new(m->event, on_pm_event, on_pm_overflow, m, &m->pm);
+        r = pm_socket_new(m->event, m->options.event_buffer, on_pm_event, on_pm_overflow, m, &m->pm);
         if (r == -EPROTONOSUPPORT)
                 return log_error_errno(r, "The kernel has no \"" PM_GENL_NAME "\" generic netlink family.");
         if (r < 0)
@@ -292,9 +292,10 @@ void manager_stop(Manager *m) {
                 const PmSocketStats *st = pm_socket_stats(m->pm);
 
                 log_info("Events: %" PRIu64 " handled, %" PRIu64 " invalid, %" PRIu64 " overflows; connections: %" PRIu64
-                         "; subflows: %" PRIu64 " requested, %" PRIu64 " refused, %" PRIu64 " established, %" PRIu64
+                         " (%zu still tracked); subflows: %" PRIu64 " requested, %" PRIu64 " refused, %" PRIu64 " established, %" PRIu64
                          " closed with error; %" PRIu64 " resync(s).",
                          st->events, st->events_invalid, st->overflows, m->stats.connections_seen,
+                         connection_table_size(m->connections),
                          m->stats.subflows_requested, m->stats.subflows_request_failed, m->stats.subflows_established,
                          m->stats.subflows_closed_error, m->stats.resyncs);
         }

@@ -28,6 +28,7 @@ typedef struct ManagerOptions {
         char **profile_dirs;       /* --profiles, NULL-terminated; NULL = from the config */
         const char *sysfs_root;    /* NULL = /sys (tests) */
         const char *runtime_dir;   /* default RUNTIME_DIR: the path manager's original selection */
+        int event_buffer;          /* event socket receive buffer, bytes; 0 = PM_EVENT_RCVBUF_DEFAULT */
 } ManagerOptions;
 
 typedef struct Manager {

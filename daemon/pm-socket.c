@@ -7,9 +7,6 @@
 
 #include "pm-socket.h"
 
-/* The default receive buffer holds ~256 events; a burst of connects overflows it silently.
- * 8 MiB holds tens of thousands (kernel-notes: 4 MiB already lost nothing at 1,000 connects). */
-#define PM_EVENT_RCVBUF (8 * 1024 * 1024)
 #define PM_RECV_BUFFER_SIZE (64 * 1024)
 /* Upper bound of datagrams handled per wakeup so other sources (signals, D-Bus) get a turn. */
 #define PM_EVENT_BUDGET 256
@@ -203,13 +200,14 @@ static int on_events_readable(sd_event_source *source, int fd, uint32_t revents,
 
 int pm_socket_new(
         sd_event *event,
+        int rcvbuf,
         pm_event_handler_t on_event,
         pm_overflow_handler_t on_overflow,
         void *userdata,
         PmSocket **ret) {
 
         _cleanup_(pm_socket_freep) PmSocket *s = NULL;
-        int one = 1, size = PM_EVENT_RCVBUF;
+        int one = 1, size = rcvbuf > 0 ? rcvbuf : PM_EVENT_RCVBUF_DEFAULT;
         int r;
 
         s = new0(PmSocket, 1);

@@ -22,10 +22,17 @@ typedef struct PmSocketStats {
         uint64_t requests_failed;
 } PmSocketStats;
 
+/* The event socket's receive buffer: the default holds ~256 events and a burst of connects
+ * overflows it silently; 8 MiB holds tens of thousands (kernel-notes: 4 MiB lost nothing at
+ * 1,000 connects). */
+#define PM_EVENT_RCVBUF_DEFAULT (8 * 1024 * 1024)
+
 /* Resolves the family and its event group by name, subscribes, and hooks the event socket into
- * the loop. -EPROTONOSUPPORT when the kernel has no mptcp_pm family (MPTCP off or missing). */
+ * the loop; rcvbuf 0 means PM_EVENT_RCVBUF_DEFAULT. -EPROTONOSUPPORT when the kernel has no
+ * mptcp_pm family (MPTCP off or missing). */
 int pm_socket_new(
         sd_event *event,
+        int rcvbuf,
         pm_event_handler_t on_event,
         pm_overflow_handler_t on_overflow,
         void *userdata,

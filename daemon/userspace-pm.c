@@ -381,6 +381,12 @@ static bool is_server_side(const MptcpDiagSnapshot *snap, const MptcpDiagConnect
         return false;
 }
 
+/* Only live connections are adopted: a closing one (FIN_WAIT, TIME_WAIT, ...) lingers in the dump
+ * after its CLOSED event was sent, and would then never leave the table. */
+static bool is_live_state(uint8_t state) {
+        return state == 1 /* TCP_ESTABLISHED */ || state == 2 /* TCP_SYN_SENT */ || state == 3 /* TCP_SYN_RECV */;
+}
+
 typedef struct StaleTokens {
         const MptcpDiagSnapshot *snapshot;
         uint32_t *tokens;
@@ -391,7 +397,9 @@ typedef struct StaleTokens {
 static void collect_stale(Connection *c, void *userdata) {
         StaleTokens *st = userdata;
 
-        if (mptcp_diag_snapshot_find(st->snapshot, c->token))
+        const MptcpDiagGroup *g = mptcp_diag_snapshot_find(st->snapshot, c->token);
+
+        if (g && is_live_state(g->connection.state))
                 return;
         if (st->n == st->allocated) {
                 size_t n = st->allocated ? st->allocated * 2 : 64;
@@ -469,7 +477,7 @@ void userspace_pm_resync(Manager *m, const MptcpDiagSnapshot *snap) {
         for (size_t i = 0; i < snap->n_connections; i++) {
                 const MptcpDiagGroup *g = &snap->connections[i];
 
-                if (g->connection.fallback || g->connection.token == 0)
+                if (g->connection.fallback || g->connection.token == 0 || !is_live_state(g->connection.state))
                         continue;
                 adopt_connection(m, snap, g);
                 adopted++;

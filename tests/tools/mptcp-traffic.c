@@ -56,7 +56,8 @@
  *          links        (with --links) {IFNAME: {tx_bytes, rx_bytes, bytes, mbit_s}}, deltas
  *                       over duration_s; mbit_s = bytes * 8 / duration_s / 1e6.
  *   churn: mode "churn", target, count, ok, failed, fallback (ok but no MPTCP info),
- *          elapsed_s (first start → last close), conn_per_s (count / elapsed_s),
+ *          elapsed_s (first start → last close), open_s (first → last connect() issued),
+ *          conn_per_s (count / elapsed_s),
  *          errors {socket, connect, timeout, send, deadline}  failures by cause,
  *          subflows_histogram [n0, n1, ...]  index = mptcpi_subflows at close (additional
  *                                            subflows), over ok connections with MPTCP info,

@@ -26,6 +26,7 @@ typedef struct ChurnConn {
 } ChurnConn;
 
 typedef struct Churn {
+        uint64_t opened_usec; /* from the first connect() to the last one issued */
         const ChurnArgs *args;
         ChurnConn *conns;
         int epoll_fd;
@@ -179,8 +180,8 @@ static void churn_print(const Churn *ch, uint64_t usec) {
                 printf("{\"mode\":\"churn\",\"target\":");
                 json_string(stdout, a->to.text);
                 printf(",\"count\":%" PRIu64 ",\"ok\":%" PRIu64 ",\"failed\":%" PRIu64
-                       ",\"fallback\":%" PRIu64 ",\"elapsed_s\":%.3f,\"conn_per_s\":%.1f",
-                       a->count, ch->ok, ch->failed, ch->fallback, (double) usec / 1e6,
+                       ",\"fallback\":%" PRIu64 ",\"elapsed_s\":%.3f,\"open_s\":%.4f,\"conn_per_s\":%.1f",
+                       a->count, ch->ok, ch->failed, ch->fallback, (double) usec / 1e6, (double) ch->opened_usec / 1e6,
                        usec > 0 ? (double) a->count * 1e6 / (double) usec : 0.0);
                 printf(",\"errors\":{\"socket\":%" PRIu64 ",\"connect\":%" PRIu64 ",\"timeout\":%" PRIu64
                        ",\"send\":%" PRIu64 ",\"deadline\":%" PRIu64 "}",
@@ -256,8 +257,11 @@ int traffic_churn_run(const ChurnArgs *a) {
                                 break;
                         churn_start(&ch, &ch.conns[next], now);
                 }
-                if (next >= a->count)
+                if (next >= a->count) {
                         next_start = UINT64_MAX;
+                        if (ch.opened_usec == 0) /* every connect() issued: the open phase's length */
+                                ch.opened_usec = now_usec() - t0;
+                }
                 if (now >= ch.next_deadline)
                         churn_scan(&ch, now);
                 if (ch.finished >= a->count)
