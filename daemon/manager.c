@@ -200,7 +200,7 @@ void manager_apply(Manager *m) {
 
                 log_debug("Interface %s: %s%s, metered %s, %s, %zu usable address(es) → %s", f->name,
                           interface_type_to_string(f->type), f->type_from_config ? " (config)" : "",
-                          tristate_to_string(f->metered), f->up ? "up" : "down", f->n_addresses,
+                          tristate_to_string(f->metered), f->up ? "usable" : "unusable", f->n_addresses,
                           interface_decision_to_string(&m->interfaces.decisions[i]));
         }
 

@@ -83,3 +83,42 @@ calc() {
 json() {
         jq -r "$2" "$1"
 }
+
+# sample_links_start FILE — samples the client's wifi and lte byte counters every 0.5 s in the
+# background ("seconds-since-start wifi-bytes lte-bytes" lines); sample_links_stop ends it.
+sample_links_start() {
+        local out=$1
+        (
+                t0=$(date +%s.%N)
+                while :; do
+                        echo "$(calc "$(date +%s.%N) - $t0") $(lab_link_bytes client wifi) $(lab_link_bytes client lte)"
+                        sleep 0.5
+                done
+        ) >"$out" &
+        SAMPLER_PID=$!
+        lab_track_pid "$SAMPLER_PID"
+}
+
+sample_links_stop() {
+        kill "$SAMPLER_PID" 2>/dev/null || true
+}
+
+# sample_rates SAMPLES RATES — per-window Mbit/s: "window-end-seconds wifi lte" lines.
+sample_rates() {
+        awk 'NR > 1 { printf "%.1f %.2f %.2f\n", $1, ($2 - pw) * 8 / ($1 - pt) / 1e6, ($3 - pl) * 8 / ($1 - pt) / 1e6 }
+             { pt = $1; pw = $2; pl = $3 }' "$1" >"$2"
+}
+
+# rate_between RATES COLUMN A B — mean Mbit/s of COLUMN (2 wifi, 3 lte) over windows ending in (A, B].
+rate_between() {
+        awk -v c="$2" -v a="$3" -v b="$4" '$1 > a && $1 <= b { s += $c; n++ } END { printf "%.2f", n ? s / n : -1 }' "$1"
+}
+
+# assert_clean_log LOG [NAME] — the daemon logged no warning, error or critical line.
+assert_clean_log() {
+        if grep -qE '^(warning|error|critical): ' "$1"; then
+                grep -E '^(warning|error|critical): ' "$1" | head -5 >&2
+                fail "${2:-daemon}: the daemon logged warnings or errors"
+        fi
+        echo "ok: ${2:-daemon}: no warning or error in the log"
+}

@@ -71,9 +71,6 @@ daemon_stop "$work/short.log"
 summary "$work/short.log"
 grep -qE '\(0 still tracked\)' "$work/short.log" || fail "short flows left connections tracked"
 for log in default small short; do
-        if grep -qE '^(warning|error|critical): ' "$work/$log.log"; then
-                grep -E '^(warning|error|critical): ' "$work/$log.log" | head -5 >&2
-                fail "$log: the daemon logged warnings or errors"
-        fi
+        assert_clean_log "$work/$log.log" "$log"
 done
 echo PASS

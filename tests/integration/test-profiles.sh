@@ -38,21 +38,7 @@ assert_eq "additional (backup) subflows" "$(json "$work/metered.json" .mptcp_inf
 assert_le "lte share of bytes (%)" "$share" 1
 
 echo "== switch during one transfer: metered (0-5 s) → aggregate (5-10 s) → metered (10-16 s)"
-# Per-link rates sampled every 0.5 s from the client's counters, in the background.
-sample() {
-        local t0 now w l
-        t0=$(date +%s.%N)
-        while :; do
-                now=$(date +%s.%N)
-                w=$(lab_link_bytes client wifi)
-                l=$(lab_link_bytes client lte)
-                echo "$(calc "$now - $t0") $w $l"
-                sleep 0.5
-        done
-}
-sample >"$work/samples" &
-sampler=$!
-lab_track_pid "$sampler"
+sample_links_start "$work/samples"
 lab_client "$LAB_TRAFFIC" bulk --to "$LAB_SERVER_TARGET" --duration 16 --links wifi,lte --json \
         >"$work/switch.json" &
 bulk=$!
@@ -63,28 +49,22 @@ sleep 5
 daemon_config metered "$work/config.yaml"
 kill -HUP "$DAEMON_PID"
 wait "$bulk" || fail "the transfer failed across the switches (reset?)"
-kill "$sampler" 2>/dev/null || true
+sample_links_stop
 echo "transfer: $(json "$work/switch.json" .mbit_s) Mbit/s goodput over $(json "$work/switch.json" .duration_s) s, no reset"
 grep -c "active profile" "$work/daemon.log" | grep -q '^3$' || fail "expected three profile activations"
 
-# LTE rate per 0.5 s window (Mbit/s), with the window's end time.
-awk 'NR > 1 { printf "%.1f %.2f %.2f\n", $1, ($2 - pw) * 8 / ($1 - pt) / 1e6, ($3 - pl) * 8 / ($1 - pt) / 1e6 }
-     { pt = $1; pw = $2; pl = $3 }' "$work/samples" >"$work/rates"
+sample_rates "$work/samples" "$work/rates"
 echo "t(s) wifi lte (Mbit/s):"
 tr '\n' ';' <"$work/rates"; echo
-# Phase windows: the switches happened at ~5 s and ~10 s after the first sample.
-lte_in() { awk -v a="$1" -v b="$2" '$1 > a && $1 <= b { s += $3; n++ } END { printf "%.2f", n ? s / n : -1 }' "$work/rates"; }
-before=$(lte_in 1 5)
-during=$(lte_in 7 10)   # from 2 s after the switch to aggregate
-after=$(lte_in 12 15.5) # from 2 s after the switch back
+# The switches happened at ~5 s and ~10 s after the first sample.
+before=$(rate_between "$work/rates" 3 1 5)
+during=$(rate_between "$work/rates" 3 7 10)   # from 2 s after the switch to aggregate
+after=$(rate_between "$work/rates" 3 12 15.5) # from 2 s after the switch back
 echo "lte Mbit/s: metered $before, aggregate (from 2 s after the switch) $during, metered again $after"
 assert_le "lte Mbit/s while metered" "$before" "$(calc "$LAB_LTE_MBIT * 0.05")"
 assert_ge "lte Mbit/s within 2 s of aggregate" "$during" "$(calc "$LAB_LTE_MBIT * 0.5")"
 assert_le "lte Mbit/s within 2 s of metered again" "$after" "$(calc "$LAB_LTE_MBIT * 0.05")"
 
 daemon_stop "$work/daemon.log"
-if grep -qE '^(warning|error|critical): ' "$work/daemon.log"; then
-        grep -E '^(warning|error|critical): ' "$work/daemon.log" | head -5 >&2
-        fail "the daemon logged warnings or errors"
-fi
+assert_clean_log "$work/daemon.log"
 echo PASS
