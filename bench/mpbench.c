@@ -30,10 +30,11 @@
  * (connections with an established extra subflow), missed, connect_s (first connect() →
  * last connection completed), served_s (first connect() → last extra subflow established),
  * served_per_s (served / served_s), subflows_histogram (index = established subflows per
- * connection at the end of polling), and with --pm-pid the path manager process's CPU time
- * (sum of /proc/PID/task/TID/schedstat run time, ns) over the whole burst including the
- * close and until its CPU time stops growing (200 ms quiet, at most 5 s), and its VmRSS (kB)
- * before the burst, while all N connections are open, and after they closed.
+ * connection at the end of polling), and with --pm-pid an object "pm_process": {pid, cpu_ns,
+ * rss_kb_before, rss_kb_open, rss_kb_after} — the path manager process's CPU time (sum of
+ * /proc/PID/task/TID/schedstat run time) over the whole burst including the close and until
+ * its CPU time stops growing (200 ms quiet, at most 5 s), and its VmRSS before the burst,
+ * while all N connections are open, and after they closed.
  *
  * Exit status 0 when the run completed (missing subflows are a result, not a failure), 1 on a
  * runtime error, 2 on a usage error.
@@ -476,7 +477,7 @@ static int run_burst(void) {
                 printf("%s%u", i ? "," : "", hist[i]);
         printf("]");
         if (pm_pid > 0)
-                printf(",\"pm\":{\"pid\":%ld,\"cpu_ns\":%lld,\"rss_kb_before\":%ld,"
+                printf(",\"pm_process\":{\"pid\":%ld,\"cpu_ns\":%lld,\"rss_kb_before\":%ld,"
                        "\"rss_kb_open\":%ld,\"rss_kb_after\":%ld}",
                        pm_pid, (long long) (cpu_after - cpu_before), rss_before, rss_open,
                        rss_after);

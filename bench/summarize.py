@@ -79,29 +79,42 @@ def main():
                       {pm: f"{sum(r['missed'] for r in kind(pm, 'burst', count=n))}"
                            f" of {sum(r['count'] for r in kind(pm, 'burst', count=n))}"
                        for pm in PMS}, 0, None))
+        table.append((f"burst of {n}: PM still serving new connections afterwards",
+                      {pm: f"{sum(1 for r in kind(pm, 'burst', count=n) if r.get('serving_after'))}"
+                           f" of {len(kind(pm, 'burst', count=n))} bursts" for pm in PMS}, 0, None))
 
-    # 3. CPU and memory of the PM process
+    ov = [r for r in kind("policyd", "session") if r.get("overflows") is not None]
+    if ov:
+        table.append(("mptcp-policyd's own count of event-socket overflows / resyncs (all rounds)",
+                      {"kernel": "—", "mptcpd": "—",
+                       "policyd": f"{sum(r['overflows'] for r in ov)} / {sum(r['resyncs'] or 0 for r in ov)}"},
+                      0, None))
+
+    # 3. CPU and memory of the PM process; CPU only where the burst was fully served (a PM that
+    # dropped events did less work) and for sessions in which the PM kept serving.
+    def full(pm, n):
+        return [r for r in kind(pm, "burst", count=n) if "pm_process" in r and r["missed"] == 0]
+
     for n in sizes:
-        table.append((f"PM CPU per connection, burst of {n} (µs, schedstat, median)",
-                      {pm: med([r["pm"]["cpu_ns"] / 1000 / n for r in kind(pm, "burst", count=n)
-                                if "pm" in r]) for pm in PMS}, 1, False))
-    table.append(("PM CPU per connection, whole session (µs, /proc/PID/stat utime+stime)",
-                  {pm: med([r["cpu_us_per_conn"] for r in kind(pm, "session")]) for pm in PMS},
-                  1, False))
+        table.append((f"PM CPU per connection, burst of {n} (µs, schedstat, median of fully served bursts)",
+                      {pm: med([r["pm_process"]["cpu_ns"] / 1000 / n for r in full(pm, n)])
+                       for pm in PMS}, 1, False))
+    sessions = {pm: [r for r in kind(pm, "session") if not r.get("stopped_serving")] for pm in PMS}
+    table.append(("PM CPU per connection, whole session (µs, /proc/PID/stat utime+stime, median)",
+                  {pm: med([r["cpu_us_per_conn"] for r in sessions[pm]]) for pm in PMS}, 1, False))
     epc = med([r["events_per_conn"] for r in kind("policyd", "session") if r.get("events_per_conn")])
-    if epc:
+    if epc and sizes:
         n = max(sizes)
-        table.append((f"PM CPU per event, burst of {n} (µs; {epc:.2f} events/connection)",
-                      {pm: med([r["pm"]["cpu_ns"] / 1000 / n / epc
-                                for r in kind(pm, "burst", count=n) if "pm" in r]) for pm in PMS},
-                      1, False))
-    table.append(("PM resident memory idle, at start (kB)",
+        table.append((f"PM CPU per event, burst of {n} (µs; {epc:.2f} events per connection)",
+                      {pm: med([r["pm_process"]["cpu_ns"] / 1000 / n / epc for r in full(pm, n)])
+                       for pm in PMS}, 1, False))
+    table.append(("PM resident memory idle, at start (kB, median)",
                   {pm: med([r["rss_kb_start"] for r in kind(pm, "session")]) for pm in PMS}, 0, False))
     if sizes:
         n = max(sizes)
         table.append((f"PM resident memory, {n} connections open (kB, max)",
-                      {pm: max([r["pm"]["rss_kb_open"] for r in kind(pm, "burst", count=n)
-                                if "pm" in r], default=None) for pm in PMS}, 0, False))
+                      {pm: max([r["pm_process"]["rss_kb_open"] for r in kind(pm, "burst", count=n)
+                                if "pm_process" in r], default=None) for pm in PMS}, 0, False))
 
     # 4. bulk
     for key, title in (("mbit_s", "bulk upload goodput, both links (Mbit/s, median)"),

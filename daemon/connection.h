@@ -32,6 +32,9 @@ typedef struct Connection {
         uint32_t token;
         bool server_side;
         bool established;
+        /* Latched to the userspace PM at creation (the kernel refuses our commands otherwise):
+         * created while the namespace's path manager was "userspace". */
+        bool userspace_pm;
         PmAddr local;  /* the initial subflow's endpoints, with ports */
         PmAddr remote;
         uint64_t created_usec;

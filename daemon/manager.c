@@ -5,6 +5,7 @@
 
 #include "log.h"
 #include "host-environment.h"
+#include "kernel-backend.h"
 #include "manager.h"
 #include "userspace-pm.h"
 
@@ -24,7 +25,7 @@ static void on_pm_event(PmSocket *s, const PmEvent *ev, void *userdata) {
 /* After lost events, wait this long for the burst to pass, then take one snapshot for all of it. */
 #define RESYNC_DELAY_USEC (20 * 1000)
 
-static int manager_resync(Manager *m) {
+static int manager_resync(Manager *m, PmKind latched_kind) {
         _cleanup_(mptcp_diag_snapshot_freep) MptcpDiagSnapshot *snapshot = NULL;
         MptcpDiagOptions options = { .listeners = true };
         int r;
@@ -33,7 +34,7 @@ static int manager_resync(Manager *m) {
         if (r < 0)
                 return log_warning_errno(r, "Failed to list MPTCP connections over sock_diag: %m");
         m->stats.resyncs++;
-        userspace_pm_resync(m, snapshot);
+        userspace_pm_resync(m, snapshot, latched_kind);
         return 0;
 }
 
@@ -41,7 +42,7 @@ static int on_resync_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         Manager *m = userdata;
 
         m->resync_source = sd_event_source_unref(m->resync_source);
-        if (manager_resync(m) < 0) /* try again later rather than stay blind */
+        if (manager_resync(m, m->pm_kind) < 0) /* try again later rather than stay blind */
                 (void) sd_event_add_time_relative(m->event, &m->resync_source, CLOCK_MONOTONIC,
                                                   1000 * 1000, 0, on_resync_timer, m);
         return 0;
@@ -170,9 +171,6 @@ static int load_settings(Manager *m, Settings **ret, const Profile **ret_profile
         log_info("Loaded %zu profile(s) from %s%s; active profile: %s (%s, %s).", s->profiles->n_profiles,
                  s->profile_dirs[0], s->profile_dirs[0] && s->profile_dirs[1] ? " and more" : "", p->name,
                  path_manager_to_string(p->path_manager), steering_mode_to_string(p->steering));
-        if (p->path_manager == PATH_MANAGER_KERNEL)
-                log_warning("Profile %s asks for the in-kernel path manager; this version manages paths "
-                            "from userspace only.", p->name);
 
         *ret_profile = p;
         *ret = TAKE_PTR(s);
@@ -180,6 +178,7 @@ static int load_settings(Manager *m, Settings **ret, const Profile **ret_profile
 }
 
 void manager_apply(Manager *m) {
+        PmKind want;
         int r;
 
         if (!m->profile || !m->links)
@@ -194,6 +193,23 @@ void manager_apply(Manager *m) {
         if (m->interfaces.refused)
                 log_warning("Profile %s cannot be enforced on this kernel (%s): connections keep their "
                             "current subflows.", m->profile->name, m->interfaces.refused);
+
+        want = m->profile->path_manager == PATH_MANAGER_KERNEL ? PM_KIND_KERNEL : PM_KIND_USERSPACE;
+        if (want != m->pm_kind) {
+                /* New connections follow the new backend; live ones stay latched to theirs. */
+                if (m->pm_kind == PM_KIND_KERNEL)
+                        (void) kernel_backend_release(m);
+                r = pm_sysctl_set(NULL, &m->sysctl_saved, want);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to select the %s path manager, staying with %s: %m",
+                                          pm_kind_to_string(want), pm_kind_to_string(m->pm_kind));
+                else {
+                        log_info("Path manager for new connections: %s.", pm_kind_to_string(want));
+                        m->pm_kind = want;
+                }
+        }
+        if (m->pm_kind == PM_KIND_KERNEL)
+                (void) kernel_backend_apply(m);
 
         for (size_t i = 0; i < m->interfaces.n; i++) {
                 const InterfaceFacts *f = &m->interfaces.facts[i];
@@ -237,6 +253,7 @@ int manager_start(Manager *m) {
         r = load_settings(m, &m->settings, &m->profile);
         if (r < 0)
                 return r;
+        m->pm_kind = m->profile->path_manager == PATH_MANAGER_KERNEL ? PM_KIND_KERNEL : PM_KIND_USERSPACE;
 
         r = pm_sysctl_mptcp_enabled(NULL);
         if (r < 0)
@@ -267,7 +284,7 @@ int manager_start(Manager *m) {
         manager_apply(m);
         /* Connections that exist already (a restart, or opened before us) are adopted, not reset.
          * After subscribing, so nothing falls between the snapshot and the first event. */
-        (void) manager_resync(m);
+        (void) manager_resync(m, pm_sysctl_saved_kind(&m->sysctl_saved));
 
         log_info("Path manager: %s (was %s); listening for MPTCP events (family %u).", pm_kind_to_string(m->pm_kind),
                  m->sysctl_saved.have_path_manager ? m->sysctl_saved.path_manager
@@ -278,6 +295,10 @@ int manager_start(Manager *m) {
 
 void manager_stop(Manager *m) {
         int r;
+
+        /* Leave no endpoint behind: the namespace goes back to what it was without us. */
+        if (m->pm && m->sysctl_saved.valid && m->pm_kind == PM_KIND_KERNEL)
+                (void) kernel_backend_release(m);
 
         r = pm_sysctl_restore(NULL, m->options.runtime_dir, &m->sysctl_saved);
         if (r < 0)

@@ -121,6 +121,59 @@ int pm_socket_request(PmSocket *s, const struct nlmsghdr *req, const char **ret_
         }
 }
 
+int pm_socket_query(PmSocket *s, const struct nlmsghdr *req, pm_reply_handler_t on_reply, void *userdata,
+                    const char **ret_extack) {
+        uint32_t seq = req->nlmsg_seq;
+        int handler_error = 0;
+
+        s->extack[0] = 0;
+        if (ret_extack)
+                *ret_extack = s->extack;
+        s->stats.requests++;
+        if (mnl_socket_sendto(s->cmds, req, req->nlmsg_len) < 0) {
+                s->stats.requests_failed++;
+                return negative_errno();
+        }
+
+        for (;;) {
+                ssize_t n = mnl_socket_recvfrom(s->cmds, s->recv_buf, sizeof(s->recv_buf));
+                int len;
+
+                if (n < 0) {
+                        s->stats.requests_failed++;
+                        return negative_errno();
+                }
+                len = (int) n;
+                for (const struct nlmsghdr *nlh = (const struct nlmsghdr *) s->recv_buf; mnl_nlmsg_ok(nlh, len);
+                     nlh = mnl_nlmsg_next(nlh, &len)) {
+                        const char *msg = NULL;
+                        int error, r;
+
+                        if (nlh->nlmsg_seq != seq)
+                                continue; /* a stale answer to an earlier request */
+                        if (nlh->nlmsg_type == NLMSG_DONE)
+                                return handler_error;
+                        if (nlh->nlmsg_type == NLMSG_ERROR) {
+                                r = nl_parse_ack(nlh, (size_t) len, &error, &msg);
+                                if (r < 0)
+                                        return r;
+                                if (msg)
+                                        snprintf(s->extack, sizeof(s->extack), "%s", msg);
+                                if (error < 0) {
+                                        s->stats.requests_failed++;
+                                        return error;
+                                }
+                                return handler_error; /* the ack that ends a doit's answer */
+                        }
+                        if (nlh->nlmsg_type == s->family_id && handler_error == 0) {
+                                r = on_reply(nlh, (size_t) len, userdata);
+                                if (r < 0)
+                                        handler_error = r; /* keep reading to the end of the answer */
+                        }
+                }
+        }
+}
+
 static int resolve_family(PmSocket *s) {
         struct nlmsghdr *req;
         ssize_t n;

@@ -52,3 +52,12 @@ uint32_t pm_socket_next_seq(PmSocket *s);
  * the loop. Returns 0 or the kernel's negative errno; *ret_extack (if not NULL) then points at
  * the kernel's explanation ("" if none), valid until the next request. */
 int pm_socket_request(PmSocket *s, const struct nlmsghdr *req, const char **ret_extack);
+
+/* Called for each data message of a query's answer; a negative return is kept and returned. */
+typedef int (*pm_reply_handler_t)(const struct nlmsghdr *nlh, size_t len, void *userdata);
+
+/* Sends a request answered with data (a dump with NLM_F_DUMP, or a doit with a reply and
+ * NLM_F_ACK) and hands each answer message to on_reply until NLMSG_DONE or the ack. Returns 0,
+ * on_reply's first error, or the kernel's negative errno (*ret_extack as for requests). */
+int pm_socket_query(PmSocket *s, const struct nlmsghdr *req, pm_reply_handler_t on_reply, void *userdata,
+                    const char **ret_extack);

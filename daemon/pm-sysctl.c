@@ -158,10 +158,7 @@ int pm_sysctl_select(const char *root, const char *runtime_dir, PmKind kind, PmS
         }
 
         /* The two knobs are kept in sync by the kernel; path_manager is the newer, named one. */
-        if (s.have_path_manager)
-                r = sysctl_write(root, "path_manager", pm_kind_to_string(kind));
-        else
-                r = sysctl_write(root, "pm_type", kind == PM_KIND_USERSPACE ? "1" : "0");
+        r = pm_sysctl_set(root, &s, kind);
         if (r < 0)
                 return r;
 
@@ -169,6 +166,18 @@ int pm_sysctl_select(const char *root, const char *runtime_dir, PmKind kind, PmS
         if (ret_recovered)
                 *ret_recovered = recovered;
         return 0;
+}
+
+int pm_sysctl_set(const char *root, const PmSysctlSaved *saved, PmKind kind) {
+        if (saved->have_path_manager)
+                return sysctl_write(root, "path_manager", pm_kind_to_string(kind));
+        return sysctl_write(root, "pm_type", kind == PM_KIND_USERSPACE ? "1" : "0");
+}
+
+PmKind pm_sysctl_saved_kind(const PmSysctlSaved *saved) {
+        if (saved->have_path_manager)
+                return streq(saved->path_manager, "userspace") ? PM_KIND_USERSPACE : PM_KIND_KERNEL;
+        return saved->pm_type == 1 ? PM_KIND_USERSPACE : PM_KIND_KERNEL;
 }
 
 int pm_sysctl_restore(const char *root, const char *runtime_dir, const PmSysctlSaved *saved) {

@@ -32,5 +32,9 @@ int pm_sysctl_mptcp_enabled(const char *root);
  * /run fits: the record lives exactly as long as the sysctl, until reboot. */
 int pm_sysctl_select(const char *root, const char *runtime_dir, PmKind kind, PmSysctlSaved *saved,
                      bool *ret_recovered);
+/* Switches the selection (a profile switch between backends); the saved original is untouched. */
+int pm_sysctl_set(const char *root, const PmSysctlSaved *saved, PmKind kind);
+/* The kind the saved original selection stands for. */
+PmKind pm_sysctl_saved_kind(const PmSysctlSaved *saved);
 /* Writes the saved selection back and removes the record. */
 int pm_sysctl_restore(const char *root, const char *runtime_dir, const PmSysctlSaved *saved);

@@ -176,7 +176,7 @@ static void reconcile_connection(Connection *c, void *userdata) {
         PolicyPlanLimits limits;
         int r;
 
-        if (!c->established || !m->profile || m->interfaces.refused)
+        if (!c->established || !c->userspace_pm || !m->profile || m->interfaces.refused)
                 return;
 
         current = new0(PolicySubflow, c->n_subflows);
@@ -246,6 +246,7 @@ static Connection *track_connection(Manager *m, const PmEvent *ev) {
                 };
 
                 m->stats.connections_seen++;
+                c->userspace_pm = m->pm_kind == PM_KIND_USERSPACE;
                 c->server_side = ev->server_side;
                 c->local = ev->saddr;
                 c->remote = ev->daddr;
@@ -415,7 +416,8 @@ static void collect_stale(Connection *c, void *userdata) {
         st->tokens[st->n++] = c->token;
 }
 
-static void adopt_connection(Manager *m, const MptcpDiagSnapshot *snap, const MptcpDiagGroup *g) {
+static void adopt_connection(Manager *m, const MptcpDiagSnapshot *snap, const MptcpDiagGroup *g,
+                             PmKind latched_kind) {
         char lbuf[PM_ADDR_STRLEN];
         Connection *c;
         bool is_new;
@@ -431,6 +433,7 @@ static void adopt_connection(Manager *m, const MptcpDiagSnapshot *snap, const Mp
                 c->local = g->connection.local;
                 c->remote = g->connection.remote;
                 c->server_side = is_server_side(snap, &g->connection);
+                c->userspace_pm = latched_kind == PM_KIND_USERSPACE;
                 c->created_usec = now_usec();
         }
 
@@ -462,7 +465,7 @@ static void adopt_connection(Manager *m, const MptcpDiagSnapshot *snap, const Mp
         }
 }
 
-void userspace_pm_resync(Manager *m, const MptcpDiagSnapshot *snap) {
+void userspace_pm_resync(Manager *m, const MptcpDiagSnapshot *snap, PmKind latched_kind) {
         StaleTokens stale = { .snapshot = snap };
         size_t adopted = 0;
 
@@ -479,7 +482,7 @@ void userspace_pm_resync(Manager *m, const MptcpDiagSnapshot *snap) {
 
                 if (g->connection.fallback || g->connection.token == 0 || !is_live_state(g->connection.state))
                         continue;
-                adopt_connection(m, snap, g);
+                adopt_connection(m, snap, g, latched_kind);
                 adopted++;
         }
 

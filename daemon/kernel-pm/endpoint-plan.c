@@ -154,6 +154,7 @@ typedef struct Want {
         ssize_t holder;   /* a foreign endpoint holding the address, -1 */
         bool chosen;
         bool readd; /* existing, but signal/subflow differ: delete and add again */
+        bool keep_only; /* interface down: keep an existing endpoint as it is, add none */
 } Want;
 
 typedef struct PlanContext {
@@ -270,7 +271,7 @@ static int collect_wants(const EndpointPlanInput *in, Want **ret, size_t *ret_n,
                 const InterfaceFacts *f = &in->facts[i];
                 const InterfaceDecision *d = &in->decisions[i];
 
-                if (!f->up || d->use == RULE_USE_NEVER || f->ifindex <= 0)
+                if (d->use == RULE_USE_NEVER || f->ifindex <= 0)
                         continue;
                 if (d->subflows > 1)
                         *flags |= ENDPOINT_PLAN_SUBFLOWS_CLAMPED;
@@ -285,6 +286,7 @@ static int collect_wants(const EndpointPlanInput *in, Want **ret, size_t *ret_n,
                                 .iface = i,
                                 .existing = -1,
                                 .holder = -1,
+                                .keep_only = !f->up,
                                 .ep.ifindex = f->ifindex,
                                 .ep.flags = wanted_flags(in, d->backup),
                         };
@@ -397,6 +399,8 @@ int endpoint_plan_compute(const EndpointPlanInput *in, EndpointPlan **ret) {
                 Want *w = &wants[rank[k]];
                 EndpointSkip *s = &p->skipped[p->n_skipped];
 
+                if (w->keep_only && w->existing < 0)
+                        continue; /* a down interface gets no new endpoint */
                 if (w->holder < 0 && used < slots) {
                         w->chosen = true;
                         used++;

@@ -53,8 +53,11 @@
  * Which interfaces get endpoints: every interface that is up and not `never`, one endpoint per
  * address, skipping link-local and loopback addresses (no use as a source towards a remote host),
  * always with `dev` (the subflow is bound to the interface) and `backup` per the decision. A down
- * interface gets none: its endpoints are deleted and re-added when it comes back, which makes the
- * kernel open subflows over it for the live connections again (handover back to Wi-Fi).
+ * interface gets no new endpoint but keeps the ones it has: deleting an endpoint closes the live
+ * subflows from its address — the initial one included — and the kernel does not open them again
+ * when the endpoint comes back (measured in the lab: after Wi-Fi down/up with delete and re-add,
+ * traffic stayed on LTE). Kept, the subflows stall while the link is down (the scheduler moves
+ * to the others) and resume when it returns. An address that goes away takes its endpoint.
  *
  * Ownership without a state file: the daemon gives each endpoint an ID derived from its content —
  * endpoint_plan_id_slot(address, ifindex, p), probe p = 0..ENDPOINT_ID_PROBES-1, the first free

@@ -44,6 +44,24 @@ assert_no_stray_pm() {
 
 # The shipped profiles and the lab's configuration (its veths typed as Wi-Fi and cellular).
 LAB_PROFILES_DIR=$(readlink -f "$_it_dir/../../policies")
+
+# use_backend userspace|kernel DIR — run the shipped profiles with that path manager: for
+# "kernel", copies of them with `path-manager: kernel` are written to DIR and used instead.
+use_backend() {
+        case $1 in
+        userspace) ;;
+        kernel)
+                mkdir -p "$2"
+                for f in "$_it_dir"/../../policies/*.yaml; do
+                        sed 's/^path-manager: .*/path-manager: kernel/' "$f" >"$2/$(basename "$f")"
+                done
+                LAB_PROFILES_DIR=$(readlink -f "$2")
+                ;;
+        *) fail "unknown backend $1" ;;
+        esac
+        BACKEND=$1
+        echo "backend: $1"
+}
 LAB_CONFIG_TEMPLATE=$(readlink -f "$_it_dir/lab-config.yaml")
 
 # daemon_config PROFILE FILE — writes a lab configuration selecting PROFILE to FILE.

@@ -3,7 +3,7 @@
 # test-handover.sh — profile handover (active-standby; wifi active, lte standby), userspace PM:
 # the Wi-Fi link goes down mid-transfer → the transfer continues on LTE with no reset and no
 # stall longer than 3 s; Wi-Fi back → traffic returns to it.
-# usage: test-handover.sh DAEMON TRAFFIC   (as root)
+# usage: test-handover.sh DAEMON TRAFFIC [userspace|kernel]   (as root; default userspace)
 set -euo pipefail
 MPTCP_POLICYD=$(readlink -f "$1")
 LAB_TRAFFIC=$(readlink -f "$2")
@@ -19,6 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+use_backend "${3:-userspace}" "$work/profiles"
 lab_up
 lab_start_server
 assert_no_stray_pm

@@ -4,7 +4,8 @@
 #   1. metered: a 20 s upload puts at most 1% of the bytes on the LTE link (backup subflow);
 #   2. a switch metered → aggregate → metered (config + SIGHUP) during one transfer changes the
 #      per-link split within 2 s each way, without resetting the connection.
-# usage: test-profiles.sh DAEMON TRAFFIC   (as root)
+#   3. aggregate: goodput at least 85% of the sum of the shaped rates.
+# usage: test-profiles.sh DAEMON TRAFFIC [userspace|kernel]   (as root; default userspace)
 set -euo pipefail
 MPTCP_POLICYD=$(readlink -f "$1")
 LAB_TRAFFIC=$(readlink -f "$2")
@@ -20,13 +21,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
+use_backend "${3:-userspace}" "$work/profiles"
 lab_up
 lab_start_server
 assert_no_stray_pm
 
 daemon_config metered "$work/config.yaml"
 daemon_start "$work/daemon.log" --config "$work/config.yaml" --log-level=debug
-grep -q "active profile: metered" "$work/daemon.log" || fail "profile metered not active"
+grep -q "active profile: metered ($BACKEND," "$work/daemon.log" || fail "profile metered ($BACKEND) not active"
 
 echo "== metered: 20 s upload"
 lab_client "$LAB_TRAFFIC" bulk --to "$LAB_SERVER_TARGET" --duration 20 --links wifi,lte --json >"$work/metered.json"
@@ -64,6 +66,18 @@ echo "lte Mbit/s: metered $before, aggregate (from 2 s after the switch) $during
 assert_le "lte Mbit/s while metered" "$before" "$(calc "$LAB_LTE_MBIT * 0.05")"
 assert_ge "lte Mbit/s within 2 s of aggregate" "$during" "$(calc "$LAB_LTE_MBIT * 0.5")"
 assert_le "lte Mbit/s within 2 s of metered again" "$after" "$(calc "$LAB_LTE_MBIT * 0.05")"
+
+echo "== aggregate: 10 s upload"
+daemon_config aggregate "$work/config.yaml"
+kill -HUP "$DAEMON_PID"
+for _ in $(seq 100); do
+        [ "$(grep -c "active profile" "$work/daemon.log")" -ge 4 ] && break
+        sleep 0.05
+done
+lab_client "$LAB_TRAFFIC" bulk --to "$LAB_SERVER_TARGET" --duration 10 --links wifi,lte --json >"$work/aggregate.json"
+goodput=$(json "$work/aggregate.json" .mbit_s)
+echo "aggregate: wifi $(json "$work/aggregate.json" .links.wifi.mbit_s) Mbit/s, lte $(json "$work/aggregate.json" .links.lte.mbit_s) Mbit/s, goodput $goodput Mbit/s"
+assert_ge "aggregate goodput Mbit/s" "$goodput" "$(calc "($LAB_WIFI_MBIT + $LAB_LTE_MBIT) * 0.85")"
 
 daemon_stop "$work/daemon.log"
 assert_clean_log "$work/daemon.log"

@@ -1,0 +1,311 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# run.sh — the path-manager benchmark: in-kernel PM, mptcpd 0.12 + a minimal plugin and mptcp-policyd, side by side in one lab.
+#
+# usage: bench/run.sh            (as root; about 4-5 minutes with the defaults)
+#
+# Installs what it needs (Debian packages, idempotent), builds the project (meson, BUILD dir
+# below) and bench's own two programs (mpbench, the mptcpd plugin benchsf), brings up the
+# two-link lab (tests/lab/lab.sh, namespaces prefixed "bench"), and runs ROUNDS rounds; each
+# round measures the three path managers one after the other (the order rotates per round):
+#   kernel   in-kernel PM, "ip mptcp endpoint add LTE_ADDR dev lte subflow"
+#   mptcpd   mptcpd 0.12 (net.mptcp.pm_type=1) with bench/mptcpd-subflow-plugin.c only
+#   policyd  mptcp-policyd --config tests/integration/lab-config.yaml (profile aggregate)
+# Each gives the client's connections to the server's Wi-Fi address one extra subflow over LTE.
+# Per PM and round: LAT_COUNT sequential connections (mpbench latency), bursts of each size in
+# BURSTS (mpbench burst, the PM's CPU and RSS read from /proc), and a BULK_S-second upload
+# over both links (mptcp-traffic bulk). Raw results go to OUT/results.jsonl, logs to OUT/,
+# and the markdown table (bench/summarize.py) to stdout and OUT/table.md.
+#
+# Settings (environment): ROUNDS (5), LAT_COUNT (200), BURSTS ("1000 2000"), BURST_BYTES (100),
+# BULK_S (8), BUILD (REPO/build-bench), OUT (a new /tmp/mptcp-bench.XXXXXX), LAB_NET (lab.sh).
+set -euo pipefail
+
+here=$(dirname "$(readlink -f "$0")")
+repo=$(readlink -f "$here/..")
+
+ROUNDS=${ROUNDS:-5}
+LAT_COUNT=${LAT_COUNT:-200}
+BURSTS=${BURSTS:-"1000 2000"}
+BURST_BYTES=${BURST_BYTES:-100}
+BULK_S=${BULK_S:-8}
+BUILD=${BUILD:-$repo/build-bench}
+
+# Debian packages the benchmark needs beyond the project's own (scripts/setup.sh).
+BENCH_PACKAGES=(mptcpd mptcpd-plugins libmptcpd3-dev mptcpize gcc libc6-dev linux-libc-dev
+        iproute2 procps python3 jq)
+
+log() {
+        echo "bench: $*" >&2
+}
+
+die() {
+        echo "bench: error: $*" >&2
+        exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || die "run as root (network namespaces, sysctls in them, apt-get)"
+
+# --- packages, build ----------------------------------------------------------------------
+"$repo/scripts/setup.sh" >&2
+missing=()
+for p in "${BENCH_PACKAGES[@]}"; do
+        st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+        [ "$st" = installed ] || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+MPTCPD=/usr/libexec/mptcpd
+[ -x "$MPTCPD" ] || die "$MPTCPD not found (package mptcpd)"
+
+if [ ! -f "$BUILD/build.ninja" ]; then
+        meson setup "$BUILD" "$repo" >&2
+fi
+ninja -C "$BUILD" >&2
+POLICYD=$BUILD/daemon/mptcp-policyd
+TRAFFIC=$BUILD/tests/tools/mptcp-traffic
+[ -x "$POLICYD" ] && [ -x "$TRAFFIC" ] || die "build did not produce $POLICYD and $TRAFFIC"
+
+OUT=${OUT:-$(mktemp -d /tmp/mptcp-bench.XXXXXX)}
+mkdir -p "$OUT"
+# mptcpd refuses a plugin directory that others can write to.
+plugdir=$OUT/plugins
+mkdir -p "$plugdir"
+chmod 0755 "$OUT" "$plugdir"
+cc -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC -o "$plugdir/benchsf.so" \
+        "$here/mptcpd-subflow-plugin.c" -lmptcpd
+cc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$OUT/mpbench" "$here/mpbench.c"
+MPBENCH=$OUT/mpbench
+RESULTS=$OUT/results.jsonl
+: >"$RESULTS"
+
+# --- lab ----------------------------------------------------------------------------------
+export LAB_PREFIX=bench
+LAB_TRAFFIC=$TRAFFIC
+source "$repo/tests/lab/lab.sh"
+trap lab_down EXIT
+lab_up
+lab_start_server
+# ~50,000 connections per run: a wide port range and TIME_WAIT reuse in the client namespace.
+lab_client sysctl -qw net.ipv4.ip_local_port_range="10000 65000" net.ipv4.tcp_tw_reuse=1
+
+# Generic-netlink multicast subscribers in the client namespace (a stray PM distorts everything).
+subscribers() {
+        lab_client awk 'NR > 1 && $2 == 16 && $4 != "00000000"' /proc/net/netlink | wc -l
+}
+
+assert_clean() {
+        local n pm
+        n=$(subscribers)
+        [ "$n" -eq 0 ] || die "$n generic netlink subscriber(s) in the client namespace before $1"
+        pm=$(lab_client cat /proc/sys/net/mptcp/path_manager)
+        [ "$pm" = kernel ] || die "client namespace path manager is '$pm' before $1"
+        [ -z "$(lab_client ip mptcp endpoint show)" ] || die "endpoints left before $1"
+}
+
+# Cumulative CPU (µs) of a process from /proc/PID/stat utime+stime.
+proc_cpu_us() {
+        awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.0f\n", ($12 + $13) * 1000000 / hz }' \
+                "/proc/$1/stat"
+}
+
+proc_rss_kb() {
+        awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"
+}
+
+PM_PID=
+PM_LOG=
+
+pm_start() {
+        local pm=$1 round=$2 i
+        PM_PID=
+        PM_LOG=$OUT/$pm-round$round.log
+        case $pm in
+        kernel)
+                lab_client ip mptcp endpoint add "$LAB_CLIENT_LTE_ADDR" dev lte subflow
+                ;;
+        mptcpd)
+                lab_client sysctl -qw net.mptcp.pm_type=1
+                BENCH_SUBFLOW_ADDR=$LAB_CLIENT_LTE_ADDR lab_spawn --log "$PM_LOG" client \
+                        "$MPTCPD" --plugin-dir="$plugdir" --path-manager=benchsf \
+                        --load-plugins=benchsf --log=stderr
+                PM_PID=$LAB_SPAWN_PID
+                # mptcpd has no readiness notification: its event subscription is the sign.
+                for i in $(seq 100); do
+                        [ "$(subscribers)" -ge 1 ] && break
+                        kill -0 "$PM_PID" 2>/dev/null || break
+                        sleep 0.05
+                done
+                ;;
+        policyd)
+                PM_PID=$(lab_client python3 "$repo/tests/integration/run-notify.py" --timeout 10 -- \
+                        "$POLICYD" --config "$repo/tests/integration/lab-config.yaml" \
+                        --profiles "$repo/policies" 2>>"$PM_LOG") ||
+                        { cat "$PM_LOG" >&2; die "mptcp-policyd did not start"; }
+                lab_track_pid "$PM_PID"
+                ;;
+        esac
+        if [ -n "$PM_PID" ]; then
+                kill -0 "$PM_PID" 2>/dev/null || { cat "$PM_LOG" >&2; die "$pm exited at start"; }
+                [ "$(subscribers)" -eq 1 ] || die "expected exactly 1 event subscriber with $pm, found $(subscribers)"
+        else
+                [ "$(subscribers)" -eq 0 ] || die "event subscriber present with the in-kernel PM"
+        fi
+        # Ready when a probe connection gets its extra subflow (bounded).
+        PROBES=0
+        for i in $(seq 50); do
+                PROBES=$((PROBES + 1))
+                if lab_client "$MPBENCH" latency --to "$LAB_SERVER_TARGET" --count 1 --timeout-ms 500 |
+                        jq -e '.ok == 1' >/dev/null; then
+                        return 0
+                fi
+        done
+        die "$pm: no probe connection got its extra subflow"
+}
+
+pm_stop() {
+        local pm=$1
+        case $pm in
+        kernel)
+                lab_client ip mptcp endpoint flush
+                ;;
+        mptcpd | policyd)
+                kill -TERM "$PM_PID"
+                lab_wait_exit "$PM_PID" 5 || die "$pm ($PM_PID) did not stop within 5 s of SIGTERM"
+                if [ "$pm" = mptcpd ]; then
+                        lab_client sysctl -qw net.mptcp.pm_type=0
+                        # It may leave in-kernel state behind; none is expected from benchsf.
+                        lab_client ip mptcp endpoint flush
+                fi
+                ;;
+        esac
+        PM_PID=
+}
+
+emit() { # emit PM ROUND KIND [JQ-EXPR] < JSON
+        jq -c --arg pm "$1" --argjson round "$2" --arg kind "$3" \
+                ". + {pm: \$pm, round: \$round, kind: \$kind} ${4:++ $4}" >>"$RESULTS"
+}
+
+# Is the PM still serving? A probe connection gets its extra subflow (3 tries, 300 ms each).
+pm_alive() {
+        local i
+        for i in 1 2 3; do
+                SESSION_CONNS=$((SESSION_CONNS + 1))
+                if lab_client "$MPBENCH" latency --to "$LAB_SERVER_TARGET" --count 1 --timeout-ms 300 |
+                        jq -e '.ok == 1' >/dev/null; then
+                        return 0
+                fi
+        done
+        return 1
+}
+
+SESSION_CONNS=0
+SESSION_CPU0=
+SESSION_RSS0=
+
+# A PM session: start, measurements, stop; for a PM process its whole-session CPU (/proc stat).
+session_begin() {
+        pm_start "$1" "$2"
+        SESSION_CONNS=$PROBES
+        if [ -n "$PM_PID" ]; then
+                SESSION_CPU0=$(proc_cpu_us "$PM_PID")
+                SESSION_RSS0=$(proc_rss_kb "$PM_PID")
+        fi
+}
+
+session_end() { # session_end PM ROUND DEAF(true|false)
+        local pm=$1 round=$2 deaf=$3 cpu1 events=null overflows=null resyncs=null stats ev conns
+        if [ -z "$PM_PID" ]; then
+                pm_stop "$pm"
+                return 0
+        fi
+        cpu1=$(proc_cpu_us "$PM_PID")
+        pm_stop "$pm"
+        if [ "$pm" = policyd ]; then
+                # At exit: "Events: N handled, I invalid, O overflows; connections: M ...; R resync(s)."
+                stats=$(grep 'Events: ' "$PM_LOG" | tail -1)
+                ev=$(grep -o 'Events: [0-9]*' <<<"$stats" | grep -o '[0-9]*$' || true)
+                conns=$(grep -o 'connections: [0-9]*' <<<"$stats" | grep -o '[0-9]*$' || true)
+                overflows=$(grep -o '[0-9]* overflows' <<<"$stats" | grep -o '^[0-9]*' || echo null)
+                resyncs=$(grep -o '[0-9]* resync' <<<"$stats" | grep -o '^[0-9]*' || echo null)
+                if [ -n "$ev" ] && [ -n "$conns" ] && [ "$conns" -gt 0 ]; then
+                        events=$(awk -v e="$ev" -v c="$conns" 'BEGIN { printf "%.3f", e / c }')
+                fi
+        fi
+        jq -nc --argjson conns "$SESSION_CONNS" \
+                --argjson cpu "$(awk -v a="$SESSION_CPU0" -v b="$cpu1" 'BEGIN { printf "%.0f", b - a }')" \
+                --argjson rss "$SESSION_RSS0" --argjson epc "$events" --argjson deaf "$deaf" \
+                --argjson overflows "$overflows" --argjson resyncs "$resyncs" \
+                '{connections: $conns, cpu_us: $cpu, cpu_us_per_conn: ($cpu / $conns), rss_kb_start: $rss,
+                  events_per_conn: $epc, stopped_serving: $deaf, overflows: $overflows, resyncs: $resyncs}' |
+                emit "$pm" "$round" session
+}
+
+measure() {
+        local pm=$1 round=$2 n pid_arg alive
+        log "round $round: $pm"
+        assert_clean "$pm"
+        session_begin "$pm" "$round"
+
+        lab_client "$MPBENCH" latency --to "$LAB_SERVER_TARGET" --count "$LAT_COUNT" |
+                emit "$pm" "$round" latency
+        SESSION_CONNS=$((SESSION_CONNS + LAT_COUNT))
+
+        for n in $BURSTS; do
+                pid_arg=()
+                [ -n "$PM_PID" ] && pid_arg=(--pm-pid "$PM_PID")
+                lab_client "$MPBENCH" burst --to "$LAB_SERVER_TARGET" --count "$n" \
+                        --bytes "$BURST_BYTES" "${pid_arg[@]}" >"$OUT/burst.json"
+                SESSION_CONNS=$((SESSION_CONNS + n))
+                alive=true
+                pm_alive || alive=false
+                emit "$pm" "$round" burst "{serving_after: $alive}" <"$OUT/burst.json"
+                if [ "$alive" = false ]; then
+                        # Measured as it is, then restarted so the next measurement means something.
+                        log "round $round: $pm stopped serving connections after a burst of $n; restarting it"
+                        session_end "$pm" "$round" true
+                        assert_clean "$pm (restart)"
+                        session_begin "$pm" "$round"
+                fi
+        done
+
+        lab_client "$TRAFFIC" bulk --to "$LAB_SERVER_TARGET" --duration "$BULK_S" \
+                --links wifi,lte --json | emit "$pm" "$round" bulk
+        SESSION_CONNS=$((SESSION_CONNS + 1))
+
+        session_end "$pm" "$round" false
+}
+
+# --- run ----------------------------------------------------------------------------------
+started=$(date +%s)
+{
+        echo "machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), kernel $(uname -r)"
+        echo "mptcpd: $("$MPTCPD" --version 2>&1 | head -1)"
+        echo "project: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$repo" diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
+        echo "lab: wifi $LAB_WIFI_RATE, lte $LAB_LTE_RATE, congestion control $LAB_CC"
+        echo "settings: ROUNDS=$ROUNDS LAT_COUNT=$LAT_COUNT BURSTS=\"$BURSTS\" BURST_BYTES=$BURST_BYTES BULK_S=$BULK_S"
+        echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$OUT/machine.txt"
+cat "$OUT/machine.txt" >&2
+
+pms=(kernel mptcpd policyd)
+for round in $(seq "$ROUNDS"); do
+        for k in 0 1 2; do
+                measure "${pms[$(((round - 1 + k) % 3))]}" "$round"
+        done
+done
+
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg); wall time $(($(date +%s) - started)) s" \
+        >>"$OUT/machine.txt"
+python3 "$here/summarize.py" "$RESULTS" >"$OUT/table.md"
+echo
+cat "$OUT/machine.txt"
+echo
+cat "$OUT/table.md"
+echo
+echo "raw results and logs: $OUT"
