@@ -38,6 +38,10 @@ typedef struct Connection {
         PmAddr local;  /* the initial subflow's endpoints, with ports */
         PmAddr remote;
         uint64_t created_usec;
+        /* Subflows that closed with an error or never came up: no new ones before retry_usec. */
+        unsigned failures;        /* in a row, for the backoff */
+        uint64_t last_failure_usec;
+        uint64_t retry_usec;      /* CLOCK_MONOTONIC; 0 = no backoff in force */
         Subflow *subflows;
         size_t n_subflows;
         size_t n_allocated;

@@ -48,6 +48,34 @@ static int on_resync_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         return 0;
 }
 
+static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+        uint64_t next;
+
+        (void) sd_event_source_set_enabled(s, SD_EVENT_OFF);
+        next = userspace_pm_run_timers(m);
+        if (next != 0)
+                manager_schedule_timer(m, next);
+        return 0;
+}
+
+void manager_schedule_timer(Manager *m, uint64_t usec) {
+        uint64_t at;
+        int enabled = SD_EVENT_OFF, r;
+
+        if (m->timer_source) {
+                (void) sd_event_source_get_enabled(m->timer_source, &enabled);
+                if (enabled != SD_EVENT_OFF && sd_event_source_get_time(m->timer_source, &at) >= 0 && at <= usec)
+                        return; /* it runs earlier anyway and re-arms for what is left */
+                r = sd_event_source_set_time(m->timer_source, usec);
+                if (r >= 0)
+                        r = sd_event_source_set_enabled(m->timer_source, SD_EVENT_ONESHOT);
+        } else
+                r = sd_event_add_time(m->event, &m->timer_source, CLOCK_MONOTONIC, usec, 0, on_timer, m);
+        if (r < 0)
+                log_warning_errno(r, "Failed to arm the subflow timer: %m");
+}
+
 static void on_pm_overflow(PmSocket *s, void *userdata) {
         Manager *m = userdata;
         int r;
@@ -120,6 +148,7 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         sd_event_source_disable_unref(m->resync_source);
+        sd_event_source_disable_unref(m->timer_source);
         pm_socket_free(m->pm);
         link_tracker_free(m->links);
         connection_table_free(m->connections);

@@ -45,6 +45,7 @@ typedef struct Manager {
         const Profile *profile; /* the active profile, inside settings */
         InterfaceTable interfaces;
         sd_event_source *resync_source; /* armed after lost events, coalesces bursts of them */
+        sd_event_source *timer_source;  /* subflow deadlines and retries (userspace PM) */
 
         PmKind pm_kind;
         PmSysctlSaved sysctl_saved;
@@ -62,5 +63,7 @@ int manager_start(Manager *m);
 int manager_reload(Manager *m);
 /* Re-derives every interface's facts and decision, then brings every connection to them. */
 void manager_apply(Manager *m);
+/* Makes sure the subflow timers run at usec (CLOCK_MONOTONIC) at the latest. */
+void manager_schedule_timer(Manager *m, uint64_t usec);
 /* Hands path management back (restores the sysctls) and logs a summary. */
 void manager_stop(Manager *m);

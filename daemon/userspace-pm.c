@@ -110,6 +110,7 @@ static void subflow_create(Manager *m, Connection *c, const PolicySubflowCreate 
                 connection_remove_subflow(c, &ep.addr, &remote);
                 return;
         }
+        manager_schedule_timer(m, sf.since_usec + SUBFLOW_PENDING_TIMEOUT_USEC);
         log_debug("Connection %08x: subflow %s -> %s requested (ifindex %i, id %u%s)", c->token,
                   pm_addr_to_string(&ep.addr, lbuf, sizeof(lbuf)), pm_addr_to_string(&remote, rbuf, sizeof(rbuf)),
                   want->ifindex, ep.id, want->backup ? ", backup" : "");
@@ -216,8 +217,9 @@ static void reconcile_connection(Connection *c, void *userdata) {
                 subflow_set_backup(m, c, &plan->set_backup[i], true);
         for (size_t i = 0; i < plan->n_clear_backup; i++)
                 subflow_set_backup(m, c, &plan->clear_backup[i], false);
-        for (size_t i = 0; i < plan->n_create; i++)
-                subflow_create(m, c, &plan->create[i]);
+        if (c->retry_usec == 0 || now_usec() >= c->retry_usec)
+                for (size_t i = 0; i < plan->n_create; i++)
+                        subflow_create(m, c, &plan->create[i]);
         for (size_t i = 0; i < plan->n_destroy; i++)
                 subflow_destroy(m, c, &plan->destroy[i]);
 }
@@ -314,19 +316,35 @@ static void on_sub_established(Manager *m, const PmEvent *ev) {
         reconcile_connection(c, m);
 }
 
+/* A subflow failed: back off before creating again, exponentially while failures repeat. */
+static void note_failure(Manager *m, Connection *c) {
+        uint64_t now = now_usec(), delay;
+
+        if (c->last_failure_usec != 0 && now - c->last_failure_usec > SUBFLOW_FAILURES_FORGET_USEC)
+                c->failures = 0;
+        delay = SUBFLOW_RETRY_MIN_USEC << MIN(c->failures, 5u);
+        c->failures++;
+        c->last_failure_usec = now;
+        c->retry_usec = now + MIN(delay, SUBFLOW_RETRY_MAX_USEC);
+        manager_schedule_timer(m, c->retry_usec);
+}
+
 static void on_sub_closed(Manager *m, const PmEvent *ev) {
         char lbuf[PM_ADDR_STRLEN], rbuf[PM_ADDR_STRLEN];
         Connection *c = connection_table_get(m->connections, ev->token);
 
         if (!c)
                 return;
+        connection_remove_subflow(c, &ev->saddr, &ev->daddr);
         if ((ev->present & PM_EVENT_HAS_ERROR) && ev->error != 0) {
                 m->stats.subflows_closed_error++;
-                log_info("Connection %08x: subflow %s -> %s closed: %s", c->token,
+                if (c->userspace_pm && !c->server_side)
+                        note_failure(m, c);
+                log_info("Connection %08x: subflow %s -> %s closed: %s%s", c->token,
                          pm_addr_to_string(&ev->saddr, lbuf, sizeof(lbuf)),
-                         pm_addr_to_string(&ev->daddr, rbuf, sizeof(rbuf)), strerror(ev->error));
+                         pm_addr_to_string(&ev->daddr, rbuf, sizeof(rbuf)), strerror(ev->error),
+                         c->retry_usec ? "; retrying after a backoff if the policy still wants it" : "");
         }
-        connection_remove_subflow(c, &ev->saddr, &ev->daddr);
 }
 
 static void on_sub_priority(Manager *m, const PmEvent *ev) {
@@ -490,6 +508,74 @@ void userspace_pm_resync(Manager *m, const MptcpDiagSnapshot *snap, PmKind latch
                  "(snapshot took %" PRIu64 " µs).",
                  adopted, snap->n_subflows, stale.n, snap->duration_usec);
         userspace_pm_reconcile_all(m);
+}
+
+typedef struct TimerWalk {
+        Manager *m;
+        uint64_t now;
+        uint64_t next;
+        Connection **due; /* connections to re-plan: reconcile may not run inside the walk */
+        size_t n_due, allocated;
+} TimerWalk;
+
+static void earliest(uint64_t *next, uint64_t t) {
+        if (t != 0 && (*next == 0 || t < *next))
+                *next = t;
+}
+
+static void timer_walk(Connection *c, void *userdata) {
+        TimerWalk *w = userdata;
+        bool due = false;
+
+        for (size_t i = 0; i < c->n_subflows;) {
+                Subflow *s = &c->subflows[i];
+
+                if (s->state == SUBFLOW_PENDING && !s->initial &&
+                    w->now >= s->since_usec + SUBFLOW_PENDING_TIMEOUT_USEC) {
+                        char lbuf[PM_ADDR_STRLEN];
+
+                        log_info("Connection %08x: subflow from %s did not come up within %llu s; giving up "
+                                 "on it for now.", c->token, pm_addr_to_string(&s->local, lbuf, sizeof(lbuf)),
+                                 SUBFLOW_PENDING_TIMEOUT_USEC / 1000000ULL);
+                        *s = c->subflows[--c->n_subflows];
+                        note_failure(w->m, c);
+                        continue;
+                }
+                if (s->state == SUBFLOW_PENDING && !s->initial)
+                        earliest(&w->next, s->since_usec + SUBFLOW_PENDING_TIMEOUT_USEC);
+                i++;
+        }
+
+        if (c->retry_usec != 0 && w->now >= c->retry_usec) {
+                c->retry_usec = 0;
+                due = true;
+        }
+        earliest(&w->next, c->retry_usec);
+
+        if (due) {
+                if (w->n_due == w->allocated) {
+                        size_t n = w->allocated ? w->allocated * 2 : 16;
+                        Connection **p = reallocarray(w->due, n, sizeof(Connection *));
+
+                        if (!p) {
+                                log_oom();
+                                return;
+                        }
+                        w->due = p;
+                        w->allocated = n;
+                }
+                w->due[w->n_due++] = c;
+        }
+}
+
+uint64_t userspace_pm_run_timers(Manager *m) {
+        TimerWalk w = { .m = m, .now = now_usec() };
+
+        connection_table_foreach(m->connections, timer_walk, &w);
+        for (size_t i = 0; i < w.n_due; i++)
+                reconcile_connection(w.due[i], m); /* may arm new deadlines itself */
+        free(w.due);
+        return w.next;
 }
 
 void userspace_pm_forget_address(Manager *m, const PmAddr *addr) {

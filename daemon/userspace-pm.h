@@ -13,4 +13,15 @@ void userspace_pm_reconcile_all(Manager *m);
  * IDs and backup flags from the kernel; then reconciles everything with the policy. */
 /* latched_kind: the path manager connections not seen before were created under. */
 void userspace_pm_resync(Manager *m, const MptcpDiagSnapshot *snapshot, PmKind latched_kind);
+/* A join with no outcome after this long is given up (a wrong interface gives no event at all). */
+#define SUBFLOW_PENDING_TIMEOUT_USEC (10 * 1000 * 1000ULL)
+/* Backoff before re-creating after a failure: 1 s, doubling, at most 30 s; reset after 5 min
+ * without failure. */
+#define SUBFLOW_RETRY_MIN_USEC (1000 * 1000ULL)
+#define SUBFLOW_RETRY_MAX_USEC (30 * 1000 * 1000ULL)
+#define SUBFLOW_FAILURES_FORGET_USEC (300 * 1000 * 1000ULL)
+
+/* Expires joins that never reported back and re-plans connections whose backoff ended. Returns
+ * the next time (CLOCK_MONOTONIC µs) it needs to run, or 0 when nothing is waiting. */
+uint64_t userspace_pm_run_timers(Manager *m);
 void userspace_pm_forget_address(Manager *m, const PmAddr *addr);
