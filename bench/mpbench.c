@@ -48,6 +48,7 @@
 #include <linux/mptcp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -75,6 +76,7 @@ static unsigned count;
 static unsigned timeout_ms;
 static size_t payload_bytes;
 static long pm_pid;
+static bool yield_cpu = true;
 
 static uint64_t now_ns(void) {
         struct timespec ts;
@@ -201,6 +203,8 @@ static int run_latency(void) {
                                 r = -ETIMEDOUT;
                                 break;
                         }
+                        if (yield_cpu)
+                                sched_yield();
                 }
                 if (r == -EOPNOTSUPP)
                         fallback++;
@@ -522,6 +526,7 @@ int main(int argc, char *argv[]) {
                 { "timeout-ms", required_argument, NULL, 'T' },
                 { "bytes", required_argument, NULL, 'b' },
                 { "pm-pid", required_argument, NULL, 'p' },
+                { "spin", no_argument, NULL, 's' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -558,6 +563,9 @@ int main(int argc, char *argv[]) {
                         break;
                 case 'p':
                         pm_pid = strtol(optarg, NULL, 10);
+                        break;
+                case 's':
+                        yield_cpu = false;
                         break;
                 case 'h':
                         usage(stdout);
