@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh — the path-manager benchmark: in-kernel PM, mptcpd 0.12 + a minimal plugin and mptcp-policyd, side by side in one lab.
 #
-# usage: bench/run.sh            (as root; about 4-5 minutes with the defaults)
+# usage: bench/run.sh            (as root; about 4 minutes with the defaults)
 #
 # Installs what it needs (Debian packages, idempotent), builds the project (meson, BUILD dir
-# below) and bench's own two programs (mpbench, the mptcpd plugin benchsf), brings up the
-# two-link lab (tests/lab/lab.sh, namespaces prefixed "bench"), and runs ROUNDS rounds; each
-# round measures the three path managers one after the other (the order rotates per round):
+# below) and bench's own two programs (mpbench, the mptcpd plugin benchsf), and runs ROUNDS
+# rounds; each round measures the three path managers one after the other (the order rotates
+# per round), each in a fresh two-link lab (tests/lab/lab.sh, namespaces prefixed "bench"):
 #   kernel   in-kernel PM, "ip mptcp endpoint add LTE_ADDR dev lte subflow"
 #   mptcpd   mptcpd 0.12 (net.mptcp.pm_type=1) with bench/mptcpd-subflow-plugin.c only
 #   policyd  mptcp-policyd --config tests/integration/lab-config.yaml (profile aggregate)
@@ -88,14 +88,26 @@ export LAB_PREFIX=bench
 LAB_TRAFFIC=$TRAFFIC
 source "$repo/tests/lab/lab.sh"
 trap lab_down EXIT
-lab_up
-lab_start_server
-# ~50,000 connections per run: a wide port range and TIME_WAIT reuse in the client namespace.
-lab_client sysctl -qw net.ipv4.ip_local_port_range="10000 65000" net.ipv4.tcp_tw_reuse=1
+
+# A fresh lab for every PM measurement: ~3,200 connections leave as many TIME_WAIT sockets on
+# both client addresses, and binding a new join's port gets slower as they pile up (seen as
+# the PMs' system CPU time per connection doubling over a run in one shared lab).
+lab_fresh() {
+        lab_up
+        lab_start_server
+        lab_client sysctl -qw net.ipv4.ip_local_port_range="10000 65000" net.ipv4.tcp_tw_reuse=1
+        [ -s "$OUT/lab.txt" ] ||
+                echo "lab: wifi $LAB_WIFI_RATE, lte $LAB_LTE_RATE, congestion control $LAB_CC" >"$OUT/lab.txt"
+}
 
 # Generic-netlink multicast subscribers in the client namespace (a stray PM distorts everything).
 subscribers() {
         lab_client awk 'NR > 1 && $2 == 16 && $4 != "00000000"' /proc/net/netlink | wc -l
+}
+
+# The kernel's count of messages dropped on those sockets (a full receive buffer: ENOBUFS).
+subscriber_drops() {
+        lab_client awk 'NR > 1 && $2 == 16 && $4 != "00000000" { s += $9 } END { print s + 0 }' /proc/net/netlink
 }
 
 assert_clean() {
@@ -107,9 +119,9 @@ assert_clean() {
         [ -z "$(lab_client ip mptcp endpoint show)" ] || die "endpoints left before $1"
 }
 
-# Cumulative CPU (µs) of a process from /proc/PID/stat utime+stime.
+# Cumulative CPU (µs) of a process from /proc/PID/stat: "utime stime".
 proc_cpu_us() {
-        awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.0f\n", ($12 + $13) * 1000000 / hz }' \
+        awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.0f %.0f\n", $12 * 1000000 / hz, $13 * 1000000 / hz }' \
                 "/proc/$1/stat"
 }
 
@@ -219,7 +231,7 @@ session_begin() {
 }
 
 session_end() { # session_end PM ROUND DEAF(true|false)
-        local pm=$1 round=$2 deaf=$3 cpu1 events=null overflows=null resyncs=null stats ev conns
+        local pm=$1 round=$2 deaf=$3 cpu1 events=null overflows=null resyncs=null stats ev conns u0 s0 u1 s1
         if [ -z "$PM_PID" ]; then
                 pm_stop "$pm"
                 return 0
@@ -237,18 +249,21 @@ session_end() { # session_end PM ROUND DEAF(true|false)
                         events=$(awk -v e="$ev" -v c="$conns" 'BEGIN { printf "%.3f", e / c }')
                 fi
         fi
-        jq -nc --argjson conns "$SESSION_CONNS" \
-                --argjson cpu "$(awk -v a="$SESSION_CPU0" -v b="$cpu1" 'BEGIN { printf "%.0f", b - a }')" \
+        read -r u0 s0 <<<"$SESSION_CPU0"
+        read -r u1 s1 <<<"$cpu1"
+        jq -nc --argjson conns "$SESSION_CONNS" --argjson user $((u1 - u0)) --argjson sys $((s1 - s0)) \
                 --argjson rss "$SESSION_RSS0" --argjson epc "$events" --argjson deaf "$deaf" \
                 --argjson overflows "$overflows" --argjson resyncs "$resyncs" \
-                '{connections: $conns, cpu_us: $cpu, cpu_us_per_conn: ($cpu / $conns), rss_kb_start: $rss,
+                '{connections: $conns, cpu_us: ($user + $sys), cpu_us_per_conn: (($user + $sys) / $conns),
+                  user_us_per_conn: ($user / $conns), sys_us_per_conn: ($sys / $conns), rss_kb_start: $rss,
                   events_per_conn: $epc, stopped_serving: $deaf, overflows: $overflows, resyncs: $resyncs}' |
                 emit "$pm" "$round" session
 }
 
 measure() {
-        local pm=$1 round=$2 n pid_arg alive
+        local pm=$1 round=$2 n pid_arg alive drops0 drops1
         log "round $round: $pm"
+        lab_fresh
         assert_clean "$pm"
         session_begin "$pm" "$round"
 
@@ -259,12 +274,15 @@ measure() {
         for n in $BURSTS; do
                 pid_arg=()
                 [ -n "$PM_PID" ] && pid_arg=(--pm-pid "$PM_PID")
+                drops0=$(subscriber_drops)
                 lab_client "$MPBENCH" burst --to "$LAB_SERVER_TARGET" --count "$n" \
                         --bytes "$BURST_BYTES" "${pid_arg[@]}" >"$OUT/burst.json"
+                drops1=$(subscriber_drops)
                 SESSION_CONNS=$((SESSION_CONNS + n))
                 alive=true
                 pm_alive || alive=false
-                emit "$pm" "$round" burst "{serving_after: $alive}" <"$OUT/burst.json"
+                emit "$pm" "$round" burst "{serving_after: $alive, netlink_drops: $((drops1 - drops0))}" \
+                        <"$OUT/burst.json"
                 if [ "$alive" = false ]; then
                         # Measured as it is, then restarted so the next measurement means something.
                         log "round $round: $pm stopped serving connections after a burst of $n; restarting it"
@@ -279,6 +297,7 @@ measure() {
         SESSION_CONNS=$((SESSION_CONNS + 1))
 
         session_end "$pm" "$round" false
+        lab_down
 }
 
 # --- run ----------------------------------------------------------------------------------
@@ -287,7 +306,6 @@ started=$(date +%s)
         echo "machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), kernel $(uname -r)"
         echo "mptcpd: $("$MPTCPD" --version 2>&1 | head -1)"
         echo "project: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$repo" diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
-        echo "lab: wifi $LAB_WIFI_RATE, lte $LAB_LTE_RATE, congestion control $LAB_CC"
         echo "settings: ROUNDS=$ROUNDS LAT_COUNT=$LAT_COUNT BURSTS=\"$BURSTS\" BURST_BYTES=$BURST_BYTES BULK_S=$BULK_S"
         echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/machine.txt"
@@ -300,6 +318,7 @@ for round in $(seq "$ROUNDS"); do
         done
 done
 
+cat "$OUT/lab.txt" >>"$OUT/machine.txt"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg); wall time $(($(date +%s) - started)) s" \
         >>"$OUT/machine.txt"
 python3 "$here/summarize.py" "$RESULTS" >"$OUT/table.md"

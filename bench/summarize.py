@@ -62,6 +62,10 @@ def main():
     for p in (50, 90, 99):
         table.append((f"connect() → extra subflow established, p{p} (µs)",
                       {pm: pct(lat[pm][0], p) if lat[pm][0] else None for pm in PMS}, 0, True))
+    table.append(("… p50 of each round, min–max (µs)",
+                  {pm: "–".join(f"{x:.0f}" for x in (lambda v: (min(v), max(v)) if v else ())(
+                      [statistics.median(r["established_us"]) for r in kind(pm, "latency")
+                       if r["established_us"]])) for pm in PMS}, 0, None))
     table.append(("… connections measured / without their subflow within 2 s",
                   {pm: f"{lat[pm][2]} / {lat[pm][1]}" for pm in PMS}, 0, None))
 
@@ -79,6 +83,9 @@ def main():
                       {pm: f"{sum(r['missed'] for r in kind(pm, 'burst', count=n))}"
                            f" of {sum(r['count'] for r in kind(pm, 'burst', count=n))}"
                        for pm in PMS}, 0, None))
+        table.append((f"burst of {n}: events the kernel dropped on the PM's full event socket (all rounds)",
+                      {pm: (f"{sum(r.get('netlink_drops', 0) for r in kind(pm, 'burst', count=n))}"
+                            if pm != "kernel" else "—") for pm in PMS}, 0, None))
         table.append((f"burst of {n}: PM still serving new connections afterwards",
                       {pm: f"{sum(1 for r in kind(pm, 'burst', count=n) if r.get('serving_after'))}"
                            f" of {len(kind(pm, 'burst', count=n))} bursts" for pm in PMS}, 0, None))
@@ -102,6 +109,12 @@ def main():
     sessions = {pm: [r for r in kind(pm, "session") if not r.get("stopped_serving")] for pm in PMS}
     table.append(("PM CPU per connection, whole session (µs, /proc/PID/stat utime+stime, median)",
                   {pm: med([r["cpu_us_per_conn"] for r in sessions[pm]]) for pm in PMS}, 1, False))
+    table.append(("… of which in the PM's own code (user) / in the kernel on its behalf (system), µs",
+                  {pm: (f"{med([r['user_us_per_conn'] for r in sessions[pm]]):.1f} / "
+                        f"{med([r['sys_us_per_conn'] for r in sessions[pm]]):.1f}")
+                   if sessions[pm] and all("user_us_per_conn" in r for r in sessions[pm])
+                   else ("no process" if pm == "kernel" else "—")
+                   for pm in PMS}, 0, None))
     epc = med([r["events_per_conn"] for r in kind("policyd", "session") if r.get("events_per_conn")])
     if epc and sizes:
         n = max(sizes)

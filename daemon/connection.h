@@ -42,6 +42,7 @@ typedef struct Connection {
         unsigned failures;        /* in a row, for the backoff */
         uint64_t last_failure_usec;
         uint64_t retry_usec;      /* CLOCK_MONOTONIC; 0 = no backoff in force */
+        unsigned not_ready;       /* SUBFLOW_CREATE refused as not yet fully established, in a row */
         Subflow *subflows;
         size_t n_subflows;
         size_t n_allocated;

@@ -313,7 +313,7 @@ int manager_start(Manager *m) {
         manager_apply(m);
         /* Connections that exist already (a restart, or opened before us) are adopted, not reset.
          * After subscribing, so nothing falls between the snapshot and the first event. */
-        (void) manager_resync(m, pm_sysctl_saved_kind(&m->sysctl_saved));
+        (void) manager_resync(m, m->sysctl_saved.found);
 
         log_info("Path manager: %s (was %s); listening for MPTCP events (family %u).", pm_kind_to_string(m->pm_kind),
                  m->sysctl_saved.have_path_manager ? m->sysctl_saved.path_manager

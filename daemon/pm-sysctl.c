@@ -141,6 +141,7 @@ int pm_sysctl_select(const char *root, const char *runtime_dir, PmKind kind, PmS
         else if (r != -ENOENT)
                 return r;
         s.valid = true;
+        s.found = pm_sysctl_saved_kind(&s);
 
         if (runtime_dir) {
                 r = record_path(runtime_dir, path, sizeof(path));
@@ -148,6 +149,7 @@ int pm_sysctl_select(const char *root, const char *runtime_dir, PmKind kind, PmS
                         return r;
                 /* A record means an earlier instance never restored: its original is the real one. */
                 if (record_read(path, &recorded) >= 0) {
+                        recorded.found = s.found;
                         s = recorded;
                         recovered = true;
                 } else {

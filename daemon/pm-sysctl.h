@@ -18,6 +18,9 @@ typedef struct PmSysctlSaved {
         bool have_path_manager; /* net.mptcp.path_manager exists (6.15+); else only pm_type */
         char path_manager[32];
         int pm_type;
+        /* What the namespace had when we started (differs from the above after a crash: then it
+         * is our own "userspace"): connections created before us are latched to it. */
+        PmKind found;
 } PmSysctlSaved;
 
 /* Root for /proc/sys (tests point it elsewhere); NULL means "/proc/sys". */

@@ -58,6 +58,25 @@ static int send_command(Manager *m, Connection *c, struct nlmsghdr *req, const c
                               extack ?: "");
 }
 
+/* A subflow failed: back off before creating again, exponentially while failures repeat. */
+static void note_failure(Manager *m, Connection *c) {
+        uint64_t now = now_usec(), delay;
+
+        if (c->last_failure_usec != 0 && now - c->last_failure_usec > SUBFLOW_FAILURES_FORGET_USEC)
+                c->failures = 0;
+        delay = SUBFLOW_RETRY_MIN_USEC << MIN(c->failures, 5u);
+        c->failures++;
+        c->last_failure_usec = now;
+        c->retry_usec = now + MIN(delay, SUBFLOW_RETRY_MAX_USEC);
+        manager_schedule_timer(m, c->retry_usec);
+}
+
+static void note_not_ready(Manager *m, Connection *c) {
+        c->retry_usec = now_usec() + (SUBFLOW_NOT_READY_MIN_USEC << MIN(c->not_ready, SUBFLOW_NOT_READY_MAX_SHIFT));
+        c->not_ready++;
+        manager_schedule_timer(m, c->retry_usec);
+}
+
 static void subflow_create(Manager *m, Connection *c, const PolicySubflowCreate *want) {
         char lbuf[PM_ADDR_STRLEN], rbuf[PM_ADDR_STRLEN];
         struct nlmsghdr *req;
@@ -108,6 +127,10 @@ static void subflow_create(Manager *m, Connection *c, const PolicySubflowCreate 
         if (r < 0) {
                 m->stats.subflows_request_failed++;
                 connection_remove_subflow(c, &ep.addr, &remote);
+                /* Not fully established yet (adopted a moment too early): try again shortly. A
+                 * connection that is closing instead leaves the table with its CLOSED event. */
+                if (r == -ENOTCONN)
+                        note_not_ready(m, c);
                 return;
         }
         manager_schedule_timer(m, sf.since_usec + SUBFLOW_PENDING_TIMEOUT_USEC);
@@ -274,6 +297,10 @@ static void on_established(Manager *m, const PmEvent *ev) {
         if (!c)
                 return;
         c->established = true;
+        if (c->not_ready > 0) { /* the kernel says it is ready now: no need to wait */
+                c->not_ready = 0;
+                c->retry_usec = 0;
+        }
         for (size_t i = 0; i < c->n_subflows; i++)
                 if (c->subflows[i].initial)
                         c->subflows[i].state = SUBFLOW_ESTABLISHED;
@@ -314,19 +341,6 @@ static void on_sub_established(Manager *m, const PmEvent *ev) {
         log_debug("Connection %08x: subflow %u/%u established", c->token, ev->loc_id, ev->rem_id);
         /* Only now can a join be destroyed or re-flagged (both need its ports). */
         reconcile_connection(c, m);
-}
-
-/* A subflow failed: back off before creating again, exponentially while failures repeat. */
-static void note_failure(Manager *m, Connection *c) {
-        uint64_t now = now_usec(), delay;
-
-        if (c->last_failure_usec != 0 && now - c->last_failure_usec > SUBFLOW_FAILURES_FORGET_USEC)
-                c->failures = 0;
-        delay = SUBFLOW_RETRY_MIN_USEC << MIN(c->failures, 5u);
-        c->failures++;
-        c->last_failure_usec = now;
-        c->retry_usec = now + MIN(delay, SUBFLOW_RETRY_MAX_USEC);
-        manager_schedule_timer(m, c->retry_usec);
 }
 
 static void on_sub_closed(Manager *m, const PmEvent *ev) {
@@ -458,7 +472,10 @@ static void adopt_connection(Manager *m, const MptcpDiagSnapshot *snap, const Mp
         /* The kernel's subflows replace ours: they include joins still in SYN_SENT, and their backup
          * flag is the one we set (the local events never tell it). */
         c->n_subflows = 0;
-        c->established = false;
+        /* Never downgrade: the subflow's FULLY_ESTABLISHED flag can lag the ESTABLISHED event we
+         * already handled. Too early a SUBFLOW_CREATE only fails with ENOTCONN and is retried. */
+        if (g->connection.state == 1 /* TCP_ESTABLISHED */)
+                c->established = true;
         for (size_t i = 0; i < g->n_subflows; i++) {
                 const MptcpDiagSubflow *d = &g->subflows[i];
                 Subflow sf = {

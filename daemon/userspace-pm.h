@@ -20,6 +20,10 @@ void userspace_pm_resync(Manager *m, const MptcpDiagSnapshot *snapshot, PmKind l
 #define SUBFLOW_RETRY_MIN_USEC (1000 * 1000ULL)
 #define SUBFLOW_RETRY_MAX_USEC (30 * 1000 * 1000ULL)
 #define SUBFLOW_FAILURES_FORGET_USEC (300 * 1000 * 1000ULL)
+/* A connection adopted from a snapshot before the kernel saw it fully established refuses joins
+ * (ENOTCONN): not a path failure, so a short backoff, 100 ms doubling to at most 6.4 s. */
+#define SUBFLOW_NOT_READY_MIN_USEC (100 * 1000ULL)
+#define SUBFLOW_NOT_READY_MAX_SHIFT 6u
 
 /* Expires joins that never reported back and re-plans connections whose backoff ended. Returns
  * the next time (CLOCK_MONOTONIC µs) it needs to run, or 0 when nothing is waiting. */

@@ -11,23 +11,10 @@ bash scripts/setup.sh
 [ -f build/build.ninja ] || meson setup build >/dev/null
 ninja -C build >/dev/null
 
-MPTCP_POLICYD=$(readlink -f build/daemon/mptcp-policyd)
-LAB_TRAFFIC=$(readlink -f build/tests/tools/mptcp-traffic)
-export MPTCP_POLICYD LAB_TRAFFIC
-source tests/lab/lab.sh
 source tests/integration/lib.sh
-
 DURATION=${DURATION:-6}
-work=$(mktemp -d /tmp/mptcp-policyd-demo.XXXXXX)
-cleanup() {
-        lab_down
-        rm -rf "$work"
-}
-trap cleanup EXIT
-
 echo "Building the lab: client and server namespaces, wifi ${LAB_WIFI_RATE:-40mbit} and lte ${LAB_LTE_RATE:-10mbit} (TBF, both directions)..."
-lab_up
-lab_start_server
+lab_test_setup demo build/daemon/mptcp-policyd build/tests/tools/mptcp-traffic >/dev/null
 
 rows=()
 row() { # LABEL WIFI LTE GOODPUT

@@ -1,8 +1,31 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# lib.sh — helpers for the lab integration tests: assertions, the daemon in the client namespace.
-# Sourced after tests/lab/lab.sh. Expects MPTCP_POLICYD (daemon binary) and LAB_TRAFFIC.
+# lib.sh — helpers for the lab integration tests: setup, assertions, the daemon in the client
+# namespace. Sourcing it sources tests/lab/lab.sh too.
 
-_it_dir=$(dirname "${BASH_SOURCE[0]}")
+_it_dir=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+source "$_it_dir/../lab/lab.sh"
+
+# lab_test_setup NAME DAEMON TRAFFIC [BACKEND] — the common start of a lab test: exports
+# MPTCP_POLICYD and LAB_TRAFFIC, makes $work (removed on exit, with the lab), selects the backend
+# (use_backend, default userspace), brings the lab up with its server, and checks that no other
+# path manager listens in the client namespace.
+lab_test_setup() {
+        [ $# -ge 3 ] || { echo "usage: $1 DAEMON TRAFFIC [userspace|kernel]" >&2; exit 2; }
+        MPTCP_POLICYD=$(readlink -f "$2")
+        LAB_TRAFFIC=$(readlink -f "$3")
+        export MPTCP_POLICYD LAB_TRAFFIC
+        work=$(mktemp -d "/tmp/mptcp-policyd-$1.XXXXXX")
+        trap '_lab_test_cleanup' EXIT
+        use_backend "${4:-userspace}" "$work/profiles"
+        lab_up
+        lab_start_server
+        assert_no_stray_pm
+}
+
+_lab_test_cleanup() {
+        lab_down
+        rm -rf "$work"
+}
 
 fail() {
         echo "FAIL: $*" >&2

@@ -5,24 +5,8 @@
 # stall longer than 3 s; Wi-Fi back → traffic returns to it.
 # usage: test-handover.sh DAEMON TRAFFIC [userspace|kernel]   (as root; default userspace)
 set -euo pipefail
-MPTCP_POLICYD=$(readlink -f "$1")
-LAB_TRAFFIC=$(readlink -f "$2")
-export MPTCP_POLICYD LAB_TRAFFIC
-here=$(dirname "$(readlink -f "$0")")
-source "$here/../lab/lab.sh"
-source "$here/lib.sh"
-
-work=$(mktemp -d /tmp/mptcp-policyd-handover.XXXXXX)
-cleanup() {
-        lab_down
-        rm -rf "$work"
-}
-trap cleanup EXIT
-
-use_backend "${3:-userspace}" "$work/profiles"
-lab_up
-lab_start_server
-assert_no_stray_pm
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
+lab_test_setup handover "$@"
 daemon_config handover "$work/config.yaml"
 daemon_start "$work/daemon.log" --config "$work/config.yaml" --log-level=debug
 

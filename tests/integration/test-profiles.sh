@@ -7,24 +7,8 @@
 #   3. aggregate: goodput at least 85% of the sum of the shaped rates.
 # usage: test-profiles.sh DAEMON TRAFFIC [userspace|kernel]   (as root; default userspace)
 set -euo pipefail
-MPTCP_POLICYD=$(readlink -f "$1")
-LAB_TRAFFIC=$(readlink -f "$2")
-export MPTCP_POLICYD LAB_TRAFFIC
-here=$(dirname "$(readlink -f "$0")")
-source "$here/../lab/lab.sh"
-source "$here/lib.sh"
-
-work=$(mktemp -d /tmp/mptcp-policyd-profiles.XXXXXX)
-cleanup() {
-        lab_down
-        rm -rf "$work"
-}
-trap cleanup EXIT
-
-use_backend "${3:-userspace}" "$work/profiles"
-lab_up
-lab_start_server
-assert_no_stray_pm
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
+lab_test_setup profiles "$@"
 
 daemon_config metered "$work/config.yaml"
 daemon_start "$work/daemon.log" --config "$work/config.yaml" --log-level=debug

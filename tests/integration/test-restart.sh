@@ -7,23 +7,8 @@
 #     restarted daemon found "userspace" left behind by the killed one.
 # usage: test-restart.sh DAEMON TRAFFIC   (as root)
 set -euo pipefail
-MPTCP_POLICYD=$(readlink -f "$1")
-LAB_TRAFFIC=$(readlink -f "$2")
-export MPTCP_POLICYD LAB_TRAFFIC
-here=$(dirname "$(readlink -f "$0")")
-source "$here/../lab/lab.sh"
-source "$here/lib.sh"
-
-work=$(mktemp -d /tmp/mptcp-policyd-restart.XXXXXX)
-cleanup() {
-        lab_down
-        rm -rf "$work"
-}
-trap cleanup EXIT
-
-lab_up
-lab_start_server
-assert_no_stray_pm
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
+lab_test_setup restart "$@"
 
 lte_mbit_over() { # SECONDS: the LTE link's rate over the next SECONDS
         local b0 b1

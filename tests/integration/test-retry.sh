@@ -7,23 +7,8 @@
 #   connection, exactly one additional subflow at the end.
 # usage: test-retry.sh DAEMON TRAFFIC   (as root)
 set -euo pipefail
-MPTCP_POLICYD=$(readlink -f "$1")
-LAB_TRAFFIC=$(readlink -f "$2")
-export MPTCP_POLICYD LAB_TRAFFIC
-here=$(dirname "$(readlink -f "$0")")
-source "$here/../lab/lab.sh"
-source "$here/lib.sh"
-
-work=$(mktemp -d /tmp/mptcp-policyd-retry.XXXXXX)
-cleanup() {
-        lab_down
-        rm -rf "$work"
-}
-trap cleanup EXIT
-
-lab_up
-lab_start_server
-assert_no_stray_pm
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
+lab_test_setup retry "$@"
 daemon_start "$work/daemon.log" --log-level=debug
 
 sample_links_start "$work/samples"

@@ -7,24 +7,9 @@
 #      kernel's own SUB_ESTABLISHED events (seen by `ip mptcp monitor`) and MPTCP_INFO say.
 # usage: test-userspace-pm.sh DAEMON TRAFFIC   (as root)
 set -euo pipefail
-MPTCP_POLICYD=$(readlink -f "$1")
-LAB_TRAFFIC=$(readlink -f "$2")
-export MPTCP_POLICYD LAB_TRAFFIC
-here=$(dirname "$(readlink -f "$0")")
-source "$here/../lab/lab.sh"
-source "$here/lib.sh"
-
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
 DURATION=${DURATION:-10}
-work=$(mktemp -d /tmp/mptcp-policyd-test.XXXXXX)
-cleanup() {
-        lab_down
-        rm -rf "$work"
-}
-trap cleanup EXIT
-
-lab_up
-lab_start_server
-assert_no_stray_pm
+lab_test_setup userspace-pm "$@"
 
 echo "== without the daemon (in-kernel PM, no endpoints): ${DURATION}s upload"
 lab_client "$LAB_TRAFFIC" bulk --to "$LAB_SERVER_TARGET" --duration "$DURATION" --links wifi,lte --json \
