@@ -3,7 +3,7 @@
 
 /*
  * Usage
- *   mpbench latency --to ADDR:PORT --count N [--timeout-ms MS] [--bytes B]
+ *   mpbench latency --to ADDR:PORT --count N [--timeout-ms MS] [--bytes B] [--spin]
  *   mpbench burst   --to ADDR:PORT --count N [--timeout-ms MS] [--bytes B] [--pm-pid PID]
  *
  * The server is "mptcp-traffic server" (tests/tools): every connection starts with the line
@@ -19,8 +19,9 @@
  * latency: N connections, one after the other. For each: blocking connect(); t0 when it
  * returns; send the header plus --bytes (default 1024) — a client connection becomes
  * ESTABLISHED for the path manager only once data flowed —; then poll MPTCP_TCPINFO in a
- * tight loop until two subflows are established or --timeout-ms (default 2000) passes;
- * close. JSON: {"mode":"latency","count","ok","missed","fallback","created_us":[...],
+ * tight loop (with sched_yield() between polls, so that a kernel worker or PM woken on this
+ * CPU runs at once; --spin: without) until two subflows are established or --timeout-ms
+ * (default 2000) passes; close. JSON: {"mode":"latency","count","ok","missed","fallback","created_us":[...],
  * "established_us":[...]} — one sample per connection that got its subflow (µs after t0).
  *
  * burst: N non-blocking connects issued back to back (epoll), each sending the header plus
@@ -515,7 +516,7 @@ static int parse_target(char const *s) {
 
 static void usage(FILE *f) {
         fprintf(f, "Usage:\n"
-                   "  mpbench latency --to ADDR:PORT --count N [--timeout-ms MS] [--bytes B]\n"
+                   "  mpbench latency --to ADDR:PORT --count N [--timeout-ms MS] [--bytes B] [--spin]\n"
                    "  mpbench burst   --to ADDR:PORT --count N [--timeout-ms MS] [--bytes B] [--pm-pid PID]\n");
 }
 

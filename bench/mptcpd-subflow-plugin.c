@@ -11,8 +11,9 @@
  * in-kernel "subflow" endpoint on that address does.
  *
  * Build (bench/run.sh does it):
- *     cc -shared -fPIC -O2 $(pkg-config --cflags mptcpd) -o DIR/benchsf.so \
- *             mptcpd-subflow-plugin.c $(pkg-config --libs mptcpd)
+ *     cc -shared -fPIC -O2 -o DIR/benchsf.so mptcpd-subflow-plugin.c -lmptcpd
+ * (not through pkg-config: mptcpd.pc requires ell's .pc, which libmptcpd3-dev does not pull in).
+ * mptcpd refuses a world-writable plugin directory or plugin file.
  * Run, in the namespace to manage, with net.mptcp.pm_type=1:
  *     BENCH_SUBFLOW_ADDR=10.71.2.1 mptcpd --plugin-dir=DIR --path-manager=benchsf \
  *             --load-plugins=benchsf --log=stderr

@@ -72,13 +72,13 @@ TRAFFIC=$BUILD/tests/tools/mptcp-traffic
 
 OUT=${OUT:-$(mktemp -d /tmp/mptcp-bench.XXXXXX)}
 mkdir -p "$OUT"
-# mptcpd refuses a plugin directory that others can write to.
+# mptcpd refuses a world-writable plugin directory or plugin file.
 plugdir=$OUT/plugins
 mkdir -p "$plugdir"
 chmod 0755 "$OUT" "$plugdir"
-cc -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC -o "$plugdir/benchsf.so" \
+cc -std=gnu11 -O2 -Wall -Wextra -shared -fPIC -o "$plugdir/benchsf.so" \
         "$here/mptcpd-subflow-plugin.c" -lmptcpd
-cc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$OUT/mpbench" "$here/mpbench.c"
+cc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -o "$OUT/mpbench" "$here/mpbench.c"
 MPBENCH=$OUT/mpbench
 RESULTS=$OUT/results.jsonl
 : >"$RESULTS"
@@ -89,9 +89,10 @@ LAB_TRAFFIC=$TRAFFIC
 source "$repo/tests/lab/lab.sh"
 trap lab_down EXIT
 
-# A fresh lab for every PM measurement: ~3,200 connections leave as many TIME_WAIT sockets on
-# both client addresses, and binding a new join's port gets slower as they pile up (seen as
-# the PMs' system CPU time per connection doubling over a run in one shared lab).
+# A fresh lab for every PM measurement, so that each starts from the same state: ~3,200
+# connections leave as many TIME_WAIT sockets and reused ports behind. (With one lab for the
+# whole run, some in-kernel bursts of 2000 took one SYN retransmission timeout, ~1 s, longer;
+# with a fresh lab that did not recur.)
 lab_fresh() {
         lab_up
         lab_start_server

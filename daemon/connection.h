@@ -43,6 +43,7 @@ typedef struct Connection {
         uint64_t last_failure_usec;
         uint64_t retry_usec;      /* CLOCK_MONOTONIC; 0 = no backoff in force */
         unsigned not_ready;       /* SUBFLOW_CREATE refused as not yet fully established, in a row */
+        uint64_t announced[4];    /* server side: local address IDs announced to the peer (bitmap) */
         Subflow *subflows;
         size_t n_subflows;
         size_t n_allocated;

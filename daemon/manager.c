@@ -4,6 +4,7 @@
 #include <net/if.h>
 
 #include "log.h"
+#include "announce.h"
 #include "host-environment.h"
 #include "kernel-backend.h"
 #include "manager.h"
@@ -105,6 +106,8 @@ static void on_link_event(LinkTracker *t, LinkEventType type, const LinkInfo *li
                 manager_apply(m);
                 break;
         case LINK_EVENT_ADDR_REMOVED:
+                /* Apply first: announcements of the address are withdrawn with its ID. */
+                manager_apply(m);
                 if (addr) {
                         PmAddr p = { .family = addr->family };
 
@@ -113,8 +116,8 @@ static void on_link_event(LinkTracker *t, LinkEventType type, const LinkInfo *li
                         else
                                 p.in6 = addr->in6;
                         userspace_pm_forget_address(m, &p);
+                        announce_forget_address(m, &p);
                 }
-                manager_apply(m);
                 break;
         case LINK_EVENT_LINK_REMOVED:
                 manager_apply(m);
@@ -149,6 +152,7 @@ Manager *manager_free(Manager *m) {
                 return NULL;
         sd_event_source_disable_unref(m->resync_source);
         sd_event_source_disable_unref(m->timer_source);
+        announce_listeners_free(m);
         pm_socket_free(m->pm);
         link_tracker_free(m->links);
         connection_table_free(m->connections);

@@ -31,6 +31,13 @@ typedef struct ManagerOptions {
         int event_buffer;          /* event socket receive buffer, bytes; 0 = PM_EVENT_RCVBUF_DEFAULT */
 } ManagerOptions;
 
+/* An MPTCP listener the daemon holds so that joins to an announced address find one. */
+typedef struct AnnounceListener {
+        PmAddr addr; /* with port */
+        int fd;
+} AnnounceListener;
+#define ANNOUNCE_LISTENERS_MAX 64
+
 typedef struct Manager {
         ManagerOptions options;
         sd_event *event;
@@ -46,6 +53,8 @@ typedef struct Manager {
         InterfaceTable interfaces;
         sd_event_source *resync_source; /* armed after lost events, coalesces bursts of them */
         sd_event_source *timer_source;  /* subflow deadlines and retries (userspace PM) */
+        AnnounceListener listeners[ANNOUNCE_LISTENERS_MAX];
+        size_t n_listeners;
 
         PmKind pm_kind;
         PmSysctlSaved sysctl_saved;

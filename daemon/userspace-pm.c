@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <time.h>
 
+#include "announce.h"
 #include "log.h"
 #include "userspace-pm.h"
 
@@ -41,9 +42,8 @@ static bool is_connection_gone_error(int r) {
         return r == -ENOTCONN || r == -EINVAL || r == -ENOENT || r == -ESRCH;
 }
 
-/* Sends the request built in the socket's buffer; logs failures with the kernel's own words. */
-static int send_command(Manager *m, Connection *c, struct nlmsghdr *req, const char *what, const PmAddr *local,
-                        const PmAddr *remote) {
+int userspace_pm_send(Manager *m, Connection *c, const struct nlmsghdr *req, const char *what,
+                      const PmAddr *local, const PmAddr *remote) {
         char lbuf[PM_ADDR_STRLEN], rbuf[PM_ADDR_STRLEN];
         const char *extack = NULL;
         int r;
@@ -123,7 +123,7 @@ static void subflow_create(Manager *m, Connection *c, const PolicySubflowCreate 
         }
 
         m->stats.subflows_requested++;
-        r = send_command(m, c, req, "SUBFLOW_CREATE", &ep.addr, &remote);
+        r = userspace_pm_send(m, c, req, "SUBFLOW_CREATE", &ep.addr, &remote);
         if (r < 0) {
                 m->stats.subflows_request_failed++;
                 connection_remove_subflow(c, &ep.addr, &remote);
@@ -157,7 +157,7 @@ static void subflow_destroy(Manager *m, Connection *c, const PolicySubflow *s) {
                 log_error_errno(r, "Failed to build SUBFLOW_DESTROY: %m");
                 return;
         }
-        if (send_command(m, c, req, "SUBFLOW_DESTROY", &local, &remote) >= 0) {
+        if (userspace_pm_send(m, c, req, "SUBFLOW_DESTROY", &local, &remote) >= 0) {
                 char lbuf[PM_ADDR_STRLEN], rbuf[PM_ADDR_STRLEN];
 
                 log_debug("Connection %08x: subflow %s -> %s destroyed", c->token,
@@ -187,7 +187,7 @@ static void subflow_set_backup(Manager *m, Connection *c, const PolicySubflow *s
                 return;
         }
         /* The local side gets no event for MP_PRIO it sends: remember what we set. */
-        if (send_command(m, c, req, backup ? "SET_FLAGS backup" : "SET_FLAGS no-backup", &local, &remote) >= 0)
+        if (userspace_pm_send(m, c, req, backup ? "SET_FLAGS backup" : "SET_FLAGS no-backup", &local, &remote) >= 0)
                 sf->backup = backup;
 }
 
@@ -202,6 +202,8 @@ static void reconcile_connection(Connection *c, void *userdata) {
 
         if (!c->established || !c->userspace_pm || !m->profile || m->interfaces.refused)
                 return;
+        if (c->server_side)
+                announce_reconcile(m, c);
 
         current = new0(PolicySubflow, c->n_subflows);
         if (!current) {

@@ -28,4 +28,8 @@ void userspace_pm_resync(Manager *m, const MptcpDiagSnapshot *snapshot, PmKind l
 /* Expires joins that never reported back and re-plans connections whose backoff ended. Returns
  * the next time (CLOCK_MONOTONIC µs) it needs to run, or 0 when nothing is waiting. */
 uint64_t userspace_pm_run_timers(Manager *m);
+/* Sends a request built in the PM socket's buffer for connection c; logs a failure with the
+ * kernel's explanation (at debug level when the connection is simply gone). */
+int userspace_pm_send(Manager *m, Connection *c, const struct nlmsghdr *req, const char *what,
+                      const PmAddr *local, const PmAddr *remote);
 void userspace_pm_forget_address(Manager *m, const PmAddr *addr);

@@ -13,7 +13,9 @@ mkdir "$work/corpus"
 rc=0
 "$fuzzer" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -dict="$dict" \
         -artifact_prefix="$work/" -print_final_stats=1 "$work/corpus" "$@" >"$work/log" 2>&1 || rc=$?
-grep -E '^#[0-9]+ +DONE|^stat::number_of_executed_units|^stat::peak_rss_mb' "$work/log" || true
+# The last status line (executions, coverage, corpus), then the totals.
+grep -E '^#[0-9]+' "$work/log" | tail -1 || true
+grep -E '^Done [0-9]+ runs|^stat::number_of_executed_units|^stat::peak_rss_mb' "$work/log" || true
 if [ "$rc" -ne 0 ] || ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* >/dev/null 2>&1; then
         tail -50 "$work/log" >&2
         echo "fuzz-policy: finding (exit $rc)" >&2

@@ -92,14 +92,15 @@ daemon_config() {
         sed "s/^default-profile: .*/default-profile: $1/" "$LAB_CONFIG_TEMPLATE" >"$2"
 }
 
-# daemon_start LOGFILE [ARGS...] — starts mptcp-policyd in the client namespace with the shipped
+# daemon_start LOGFILE [ARGS...] — starts mptcp-policyd in the client namespace (the server's with
+# DAEMON_SIDE=server) with the shipped
 # profiles and returns once it said READY=1; exports DAEMON_PID (also tracked for lab_down).
 # Without --config in ARGS it runs the lab configuration as is (profile aggregate).
 daemon_start() {
         local log=$1; shift
         local config=()
         [[ " $* " == *" --config"* ]] || config=(--config "$LAB_CONFIG_TEMPLATE")
-        DAEMON_PID=$(lab_client python3 "$_it_dir/run-notify.py" --timeout 10 -- \
+        DAEMON_PID=$("lab_${DAEMON_SIDE:-client}" python3 "$_it_dir/run-notify.py" --timeout 10 -- \
                 "$MPTCP_POLICYD" "${config[@]}" --profiles "$LAB_PROFILES_DIR" "$@" 2>>"$log") ||
                 { cat "$log" >&2; fail "daemon did not start"; }
         lab_track_pid "$DAEMON_PID"
