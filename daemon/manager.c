@@ -2,6 +2,7 @@
 /* manager.c — creates, starts and stops the daemon's context and wires its event sources. */
 #include <inttypes.h>
 #include <net/if.h>
+#include <time.h>
 
 #include "log.h"
 #include "announce.h"
@@ -21,6 +22,13 @@ static void on_pm_event(PmSocket *s, const PmEvent *ev, void *userdata) {
         case _PM_KIND_MAX:
                 break;
         }
+}
+
+static uint64_t now(clockid_t clock) {
+        struct timespec ts;
+
+        clock_gettime(clock, &ts);
+        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
 }
 
 /* After lost events, wait this long for the burst to pass, then take one snapshot for all of it. */
@@ -270,7 +278,11 @@ int manager_reload(Manager *m) {
         settings_free(m->settings);
         m->settings = TAKE_PTR(s);
         m->profile = p;
+
+        uint64_t t0 = now(CLOCK_MONOTONIC);
         manager_apply(m);
+        log_info("Profile %s applied to %zu connection(s) in %.1f ms.", p->name, connection_table_size(m->connections),
+                 (double) (now(CLOCK_MONOTONIC) - t0) / 1000.0);
         return 0;
 }
 
