@@ -97,3 +97,28 @@ static inline int negative_errno(void) {
 #define zero(x) memset(&(x), 0, sizeof(x))
 #define new0(t, n) ((t *) calloc((n) ?: 1, sizeof(t)))
 #define new(t, n) ((t *) malloc(((n) ?: 1) * sizeof(t)))
+
+/* Makes *p (an array of *allocated elements of size bytes) hold at least need elements, doubling
+ * (at least 8) so that appending one at a time is amortized O(1). -ENOMEM leaves *p as it was. */
+static inline int greedy_realloc(void **p, size_t *allocated, size_t need, size_t size) {
+        size_t n;
+        void *q;
+
+        if (need <= *allocated)
+                return 0;
+        n = MAX(need, MAX(*allocated * 2, (size_t) 8));
+        q = reallocarray(*p, n, size);
+        if (!q)
+                return -ENOMEM;
+        *p = q;
+        *allocated = n;
+        return 0;
+}
+#define GREEDY_REALLOC(array, allocated, need)                                                      \
+        ({                                                                                         \
+                void *_p = (array);                                                                \
+                int _r = greedy_realloc(&_p, &(allocated), (need), sizeof((array)[0]));            \
+                if (_r >= 0)                                                                       \
+                        (array) = _p;                                                              \
+                _r;                                                                                \
+        })

@@ -130,15 +130,8 @@ Subflow *connection_find_subflow_from(Connection *c, const PmAddr *local) {
 int connection_add_subflow(Connection *c, const Subflow *s, Subflow **ret) {
         if (c->n_subflows >= SUBFLOWS_PER_CONNECTION_MAX)
                 return -ENOSPC;
-        if (c->n_subflows == c->n_allocated) {
-                size_t n = c->n_allocated ? c->n_allocated * 2 : 4;
-                Subflow *p = reallocarray(c->subflows, n, sizeof(Subflow));
-
-                if (!p)
-                        return -ENOMEM;
-                c->subflows = p;
-                c->n_allocated = n;
-        }
+        if (GREEDY_REALLOC(c->subflows, c->n_allocated, c->n_subflows + 1) < 0)
+                return -ENOMEM;
         c->subflows[c->n_subflows] = *s;
         if (ret)
                 *ret = &c->subflows[c->n_subflows];

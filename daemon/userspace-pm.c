@@ -436,16 +436,9 @@ static void collect_stale(Connection *c, void *userdata) {
 
         if (g && is_live_state(g->connection.state))
                 return;
-        if (st->n == st->allocated) {
-                size_t n = st->allocated ? st->allocated * 2 : 64;
-                uint32_t *t = reallocarray(st->tokens, n, sizeof(uint32_t));
-
-                if (!t) {
-                        st->oom = true;
-                        return;
-                }
-                st->tokens = t;
-                st->allocated = n;
+        if (GREEDY_REALLOC(st->tokens, st->allocated, st->n + 1) < 0) {
+                st->oom = true;
+                return;
         }
         st->tokens[st->n++] = c->token;
 }
@@ -572,16 +565,10 @@ static void timer_walk(Connection *c, void *userdata) {
         earliest(&w->next, c->retry_usec);
 
         if (due) {
-                if (w->n_due == w->allocated) {
-                        size_t n = w->allocated ? w->allocated * 2 : 16;
-                        Connection **p = reallocarray(w->due, n, sizeof(Connection *));
-
-                        if (!p) {
-                                log_oom();
-                                return;
-                        }
-                        w->due = p;
-                        w->allocated = n;
+                if (GREEDY_REALLOC(w->due, w->allocated, w->n_due + 1) < 0) {
+                        /* Its retry is cleared: a later event or resync re-plans it. */
+                        log_oom();
+                        return;
                 }
                 w->due[w->n_due++] = c;
         }
