@@ -14,14 +14,9 @@
 static void on_pm_event(PmSocket *s, const PmEvent *ev, void *userdata) {
         Manager *m = userdata;
 
-        switch (m->pm_kind) {
-        case PM_KIND_USERSPACE:
-                userspace_pm_handle_event(m, ev);
-                break;
-        case PM_KIND_KERNEL:
-        case _PM_KIND_MAX:
-                break;
-        }
+        /* Whatever the backend for new connections, connections latched to the userspace PM
+         * earlier still need us; kernel-latched ones are tracked but never commanded. */
+        userspace_pm_handle_event(m, ev);
 }
 
 static uint64_t now(clockid_t clock) {

@@ -6,7 +6,7 @@
 #   2. the same with a 16 KiB event buffer: the kernel drops events (ENOBUFS), the daemon
 #      resynchronizes from sock_diag, and still every connection gets its subflow;
 #   3. 500 short flows (closed within 1 ms): no warning or error in the log, nothing left tracked.
-# usage: test-burst.sh DAEMON TRAFFIC   (as root)
+# usage: test-burst.sh DAEMON TRAFFIC [userspace|kernel]   (as root; default userspace)
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
 lab_test_setup burst "$@"
