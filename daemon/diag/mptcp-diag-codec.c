@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "macro.h"
+#include "nl-attr.h"
 #include "mptcp-diag-codec.h"
 
 /* ---- requests ------------------------------------------------------------------------------- */
@@ -91,34 +92,6 @@ int mptcp_diag_build_subflows_request(void *buf, size_t size, uint32_t seq, int 
 }
 
 /* ---- decoding helpers ----------------------------------------------------------------------- */
-
-typedef int (*attr_cb_t)(const struct nlattr *a, void *userdata);
-
-/* Walks the attributes in [start, start + len): each must fit whole (mnl_attr_ok); anything else
- * left over, beyond the last attribute's alignment padding, is -EBADMSG. */
-static int attrs_walk(const void *start, size_t len, attr_cb_t cb, void *userdata) {
-        const uint8_t *p = start;
-        size_t off = 0;
-
-        if (len > INT_MAX)
-                return -EBADMSG;
-
-        while (off < len) {
-                const struct nlattr *a = (const struct nlattr *) (p + off);
-                int r;
-
-                if (!mnl_attr_ok(a, (int) (len - off)))
-                        return -EBADMSG;
-
-                r = cb(a, userdata);
-                if (r < 0)
-                        return r;
-
-                off += MNL_ALIGN(a->nla_len);
-        }
-
-        return 0;
-}
 
 static bool attr_len_is(const struct nlattr *a, size_t n) {
         return mnl_attr_get_payload_len(a) == n;
@@ -220,7 +193,7 @@ int mptcp_diag_connection_parse(const struct nlmsghdr *nlh, size_t len, MptcpDia
         r = sockid_decode(&m, &c.family, &c.local, &c.remote, &c.ifindex, &c.cookie);
         if (r < 0)
                 return r;
-        r = attrs_walk(attrs, attrs_len, conn_attr, &p);
+        r = nl_attrs_walk(attrs, attrs_len, conn_attr, &p);
         if (r < 0)
                 return r;
         if (!p.info)
@@ -319,7 +292,7 @@ static int subflow_attr(const struct nlattr *a, void *userdata) {
         if (p->ulp)
                 return -EBADMSG;
         p->ulp = a;
-        return attrs_walk(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), ulp_attr, p);
+        return nl_attrs_walk(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), ulp_attr, p);
 }
 
 int mptcp_diag_subflow_parse(const struct nlmsghdr *nlh, size_t len, MptcpDiagSubflow *ret) {
@@ -338,7 +311,7 @@ int mptcp_diag_subflow_parse(const struct nlmsghdr *nlh, size_t len, MptcpDiagSu
         r = sockid_decode(&m, &p.sf.family, &p.sf.local, &p.sf.remote, &p.sf.ifindex, &p.sf.cookie);
         if (r < 0)
                 return r;
-        r = attrs_walk(attrs, attrs_len, subflow_attr, &p);
+        r = nl_attrs_walk(attrs, attrs_len, subflow_attr, &p);
         if (r < 0)
                 return r;
 
@@ -346,7 +319,7 @@ int mptcp_diag_subflow_parse(const struct nlmsghdr *nlh, size_t len, MptcpDiagSu
         if (!p.ulp || !p.is_mptcp || !p.mptcp)
                 return -ENODATA;
 
-        r = attrs_walk(mnl_attr_get_payload(p.mptcp), mnl_attr_get_payload_len(p.mptcp), subflow_mptcp_attr, &p);
+        r = nl_attrs_walk(mnl_attr_get_payload(p.mptcp), mnl_attr_get_payload_len(p.mptcp), subflow_mptcp_attr, &p);
         if (r < 0)
                 return r;
         if (!p.has_token_loc || !p.has_flags || !p.has_id_loc || !p.has_id_rem)

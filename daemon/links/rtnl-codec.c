@@ -15,35 +15,8 @@
 #include <sys/socket.h>
 
 #include "macro.h"
+#include "nl-attr.h"
 #include "rtnl-codec.h"
-
-typedef int (*attr_cb_t)(const struct nlattr *a, void *userdata);
-
-/* Walks the attributes in [start, start + len). Every attribute must fit (mnl_attr_ok), and nothing
- * but the alignment padding of the last one may follow it: leftover bytes are -EBADMSG. */
-static int attrs_walk(const void *start, size_t len, attr_cb_t cb, void *userdata) {
-        const uint8_t *p = start;
-        size_t off = 0;
-
-        if (len > INT_MAX)
-                return -EBADMSG;
-
-        while (off < len) {
-                const struct nlattr *a = (const struct nlattr *) (p + off);
-                int r;
-
-                if (!mnl_attr_ok(a, (int) (len - off)))
-                        return -EBADMSG;
-
-                r = cb(a, userdata);
-                if (r < 0)
-                        return r;
-
-                off += MNL_ALIGN(a->nla_len);
-        }
-
-        return 0;
-}
 
 /* Checks that a whole message of one of the two types, with a family header of hdrlen bytes, is
  * readable at nlh: -EBADMSG if not, -EINVAL if it is a whole message of another type. */
@@ -121,7 +94,7 @@ static int link_attr(const struct nlattr *a, void *userdata) {
 
         case IFLA_LINKINFO:
                 p->link.kind[0] = 0;
-                return attrs_walk(
+                return nl_attrs_walk(
                         mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), linkinfo_attr, p);
 
         default:
@@ -156,7 +129,7 @@ int rtnl_decode_link(const struct nlmsghdr *nlh, size_t len, RtnlLink *ret) {
         };
 
         attrs = message_attrs(nlh, sizeof(struct ifinfomsg), &attrs_len);
-        r = attrs_walk(attrs, attrs_len, link_attr, &p);
+        r = nl_attrs_walk(attrs, attrs_len, link_attr, &p);
         if (r < 0)
                 return r;
         if (!p.have_name)
@@ -236,7 +209,7 @@ int rtnl_decode_addr(const struct nlmsghdr *nlh, size_t len, RtnlAddr *ret) {
 
         p.family = ifa.ifa_family;
         attrs = message_attrs(nlh, sizeof(struct ifaddrmsg), &attrs_len);
-        r = attrs_walk(attrs, attrs_len, addr_attr, &p);
+        r = nl_attrs_walk(attrs, attrs_len, addr_attr, &p);
         if (r < 0)
                 return r;
         if (!p.have_local && !p.have_address)
