@@ -1,30 +1,49 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* tests.h — assertion macros for the unit tests: say what failed and where, then exit non-zero. */
+/* tests.h — check macros for the unit tests: say what failed and where, exit non-zero; every check
+ * is counted (n_checks) so a test can print how much it verified. */
 #pragma once
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#define ASSERT_TRUE(expr)                                                                          \
+#include "macro.h"
+
+static unsigned n_checks _unused_;
+
+#define check(expr)                                                                                \
         do {                                                                                       \
+                n_checks++;                                                                        \
                 if (!(expr)) {                                                                     \
-                        fprintf(stderr, "%s:%d: %s: assertion failed: %s\n", __FILE__, __LINE__,   \
+                        fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__,       \
                                 __func__, #expr);                                                  \
-                        abort();                                                                   \
+                        exit(EXIT_FAILURE);                                                        \
                 }                                                                                  \
         } while (0)
 
-#define ASSERT_EQ(a, b)                                                                            \
+#define check_eq(a, b)                                                                             \
         do {                                                                                       \
                 long long _a = (long long) (a), _b = (long long) (b);                              \
+                n_checks++;                                                                        \
                 if (_a != _b) {                                                                    \
                         fprintf(stderr, "%s:%d: %s: %s == %s failed: %lld != %lld\n", __FILE__,    \
                                 __LINE__, __func__, #a, #b, _a, _b);                               \
-                        abort();                                                                   \
+                        exit(EXIT_FAILURE);                                                        \
                 }                                                                                  \
         } while (0)
 
-#define ASSERT_OK(expr) ASSERT_TRUE((expr) >= 0)
+#define check_streq(a, b)                                                                          \
+        do {                                                                                       \
+                const char *_a = (a), *_b = (b);                                                   \
+                n_checks++;                                                                        \
+                if (!_a || !_b || strcmp(_a, _b) != 0) {                                           \
+                        fprintf(stderr, "%s:%d: %s: %s == %s failed: \"%s\" != \"%s\"\n", __FILE__, \
+                                __LINE__, __func__, #a, #b, strna(_a), strna(_b));                 \
+                        exit(EXIT_FAILURE);                                                        \
+                }                                                                                  \
+        } while (0)
+
+#define check_ok(expr) check((expr) >= 0)
 
 #define TEST(name) static void test_##name(void)
 #define RUN(name)                                                                                  \

@@ -7,14 +7,14 @@
 
 static PmAddr v4(const char *s, uint16_t port) {
         PmAddr a = { .family = AF_INET, .port = port };
-        ASSERT_EQ(inet_pton(AF_INET, s, &a.in), 1);
+        check_eq(inet_pton(AF_INET, s, &a.in), 1);
         return a;
 }
 
 static void count(Connection *c, void *userdata) {
         uint32_t *prev = userdata;
 
-        ASSERT_TRUE(c->token > *prev); /* walked in token order */
+        check(c->token > *prev); /* walked in token order */
         *prev = c->token;
 }
 
@@ -24,24 +24,24 @@ TEST(table) {
         bool is_new;
         uint32_t prev = 0;
 
-        ASSERT_TRUE(t);
+        check(t);
         for (int tok = 1000; tok > 0; tok -= 7) {
-                ASSERT_OK(connection_table_put(t, (uint32_t) tok * 2654435761u, &c, &is_new));
-                ASSERT_TRUE(is_new);
-                ASSERT_EQ(c->token, (uint32_t) tok * 2654435761u);
+                check_ok(connection_table_put(t, (uint32_t) tok * 2654435761u, &c, &is_new));
+                check(is_new);
+                check_eq(c->token, (uint32_t) tok * 2654435761u);
         }
-        ASSERT_EQ(connection_table_size(t), 143);
-        ASSERT_OK(connection_table_put(t, 993u * 2654435761u, &d, &is_new));
-        ASSERT_TRUE(!is_new);
-        ASSERT_TRUE(connection_table_get(t, 993u * 2654435761u) == d);
-        ASSERT_TRUE(connection_table_get(t, 12345) == NULL);
+        check_eq(connection_table_size(t), 143);
+        check_ok(connection_table_put(t, 993u * 2654435761u, &d, &is_new));
+        check(!is_new);
+        check(connection_table_get(t, 993u * 2654435761u) == d);
+        check(connection_table_get(t, 12345) == NULL);
 
         connection_table_foreach(t, count, &prev);
-        ASSERT_TRUE(prev != 0);
+        check(prev != 0);
 
-        ASSERT_TRUE(connection_table_remove(t, 993u * 2654435761u));
-        ASSERT_TRUE(!connection_table_remove(t, 993u * 2654435761u));
-        ASSERT_EQ(connection_table_size(t), 142);
+        check(connection_table_remove(t, 993u * 2654435761u));
+        check(!connection_table_remove(t, 993u * 2654435761u));
+        check_eq(connection_table_size(t), 142);
 }
 
 TEST(subflows) {
@@ -50,31 +50,31 @@ TEST(subflows) {
         Connection *c;
         Subflow *s;
 
-        ASSERT_OK(connection_table_put(t, 42, &c, NULL));
-        ASSERT_OK(connection_add_subflow(c, &(Subflow) { .local = wifi, .remote = srv, .initial = true,
+        check_ok(connection_table_put(t, 42, &c, NULL));
+        check_ok(connection_add_subflow(c, &(Subflow) { .local = wifi, .remote = srv, .initial = true,
                                                          .state = SUBFLOW_ESTABLISHED }, NULL));
-        ASSERT_OK(connection_add_subflow(c, &(Subflow) { .local = lte, .remote = srv }, NULL));
-        ASSERT_EQ(connection_count_subflows(c, SUBFLOW_PENDING), 1);
+        check_ok(connection_add_subflow(c, &(Subflow) { .local = lte, .remote = srv }, NULL));
+        check_eq(connection_count_subflows(c, SUBFLOW_PENDING), 1);
 
         /* The kernel reports the pending join with its real source port: it still matches. */
         PmAddr lte_port = v4("10.71.2.1", 51234);
         s = connection_find_subflow(c, &lte_port, &srv);
-        ASSERT_TRUE(s && !s->initial);
+        check(s && !s->initial);
         s->local.port = 51234;
         s->state = SUBFLOW_ESTABLISHED;
 
         /* Another port on the same address is another subflow. */
         PmAddr lte_other = v4("10.71.2.1", 51235);
-        ASSERT_TRUE(connection_find_subflow(c, &lte_other, &srv) == NULL);
-        ASSERT_TRUE(connection_find_subflow_from(c, &lte) == s);
+        check(connection_find_subflow(c, &lte_other, &srv) == NULL);
+        check(connection_find_subflow_from(c, &lte) == s);
 
-        ASSERT_TRUE(connection_remove_subflow(c, &lte_port, &srv));
-        ASSERT_EQ(c->n_subflows, 1);
-        ASSERT_TRUE(c->subflows[0].initial);
+        check(connection_remove_subflow(c, &lte_port, &srv));
+        check_eq(c->n_subflows, 1);
+        check(c->subflows[0].initial);
 
         for (unsigned i = 1; i < SUBFLOWS_PER_CONNECTION_MAX; i++)
-                ASSERT_OK(connection_add_subflow(c, &(Subflow) { .local = lte, .remote = srv }, NULL));
-        ASSERT_EQ(connection_add_subflow(c, &(Subflow) { .local = lte, .remote = srv }, NULL), -ENOSPC);
+                check_ok(connection_add_subflow(c, &(Subflow) { .local = lte, .remote = srv }, NULL));
+        check_eq(connection_add_subflow(c, &(Subflow) { .local = lte, .remote = srv }, NULL), -ENOSPC);
 }
 
 int main(void) {

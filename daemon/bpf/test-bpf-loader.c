@@ -48,11 +48,11 @@ static char *write_tmp(const char *name, const void *data, size_t len) {
         char *path;
         FILE *f;
 
-        ASSERT_TRUE(asprintf(&path, "%s/%s", tmp_dir, name) > 0);
+        check(asprintf(&path, "%s/%s", tmp_dir, name) > 0);
         f = fopen(path, "we");
-        ASSERT_TRUE(f);
-        ASSERT_EQ(fwrite(data, 1, len, f), len);
-        ASSERT_EQ(fclose(f), 0);
+        check(f);
+        check_eq(fwrite(data, 1, len, f), len);
+        check_eq(fclose(f), 0);
         return path;
 }
 
@@ -72,31 +72,31 @@ TEST(cgroup_root_mountinfo) {
         char *root = NULL;
 
         a = write_tmp("mountinfo-unified", with_unified, strlen(with_unified));
-        ASSERT_OK(cgroup2_find_root(a, &root));
-        ASSERT_TRUE(streq(root, "/sys/fs/cgroup/unified"));
+        check_ok(cgroup2_find_root(a, &root));
+        check(streq(root, "/sys/fs/cgroup/unified"));
         free(root);
 
         b = write_tmp("mountinfo-optional", with_optional_fields, strlen(with_optional_fields));
-        ASSERT_OK(cgroup2_find_root(b, &root));
-        ASSERT_TRUE(streq(root, "/sys/fs/cgroup"));
+        check_ok(cgroup2_find_root(b, &root));
+        check(streq(root, "/sys/fs/cgroup"));
         free(root);
 
         c = write_tmp("mountinfo-escaped", escaped, strlen(escaped));
-        ASSERT_OK(cgroup2_find_root(c, &root));
-        ASSERT_TRUE(streq(root, "/run/my cgroups"));
+        check_ok(cgroup2_find_root(c, &root));
+        check(streq(root, "/run/my cgroups"));
         free(root);
 
         root = NULL;
         d = write_tmp("mountinfo-v1", v1_only, strlen(v1_only));
-        ASSERT_EQ(cgroup2_find_root(d, &root), -ENOENT);
-        ASSERT_TRUE(!root);
+        check_eq(cgroup2_find_root(d, &root), -ENOENT);
+        check(!root);
 
-        ASSERT_TRUE(asprintf(&missing, "%s/no-such-file", tmp_dir) > 0);
-        ASSERT_EQ(cgroup2_find_root(missing, &root), -ENOENT);
+        check(asprintf(&missing, "%s/no-such-file", tmp_dir) > 0);
+        check_eq(cgroup2_find_root(missing, &root), -ENOENT);
 
         /* This machine: whatever /proc/self/mountinfo says, it is a directory. */
-        ASSERT_OK(cgroup2_find_root(NULL, &root));
-        ASSERT_TRUE(root[0] == '/');
+        check_ok(cgroup2_find_root(NULL, &root));
+        check(root[0] == '/');
         free(root);
 }
 
@@ -109,12 +109,12 @@ static char *fake_btf(const char *file, const char *const *names) {
         uint32_t size;
         char *path;
 
-        ASSERT_TRUE(btf);
-        ASSERT_TRUE(btf__add_int(btf, "int", 4, BTF_INT_SIGNED) > 0);
+        check(btf);
+        check(btf__add_int(btf, "int", 4, BTF_INT_SIGNED) > 0);
         for (size_t i = 0; names[i]; i++)
-                ASSERT_TRUE(btf__add_struct(btf, names[i], 0) > 0);
+                check(btf__add_struct(btf, names[i], 0) > 0);
         raw = btf__raw_data(btf, &size);
-        ASSERT_TRUE(raw);
+        check(raw);
         path = write_tmp(file, raw, size);
         btf__free(btf);
         return path;
@@ -131,26 +131,26 @@ TEST(features) {
 
         /* This kernel: sock_ops yes, scheduler no, with a reason naming the missing type. */
         bpf_features_detect(NULL, &f);
-        ASSERT_TRUE(f.built && f.btf && f.sock_ops);
-        ASSERT_TRUE(!f.sock_ops_reason);
-        ASSERT_TRUE(!f.scheduler);
-        ASSERT_TRUE(f.scheduler_reason && strstr(f.scheduler_reason, "bpf_struct_ops_mptcp_sched_ops"));
+        check(f.built && f.btf && f.sock_ops);
+        check(!f.sock_ops_reason);
+        check(!f.scheduler);
+        check(f.scheduler_reason && strstr(f.scheduler_reason, "bpf_struct_ops_mptcp_sched_ops"));
         printf("# this kernel: sock_ops=yes scheduler=no (%s)\n", f.scheduler_reason);
 
         sched = fake_btf("btf-sched", with_sched);
         bpf_features_detect(sched, &f);
-        ASSERT_TRUE(f.btf && f.sock_ops && f.scheduler);
-        ASSERT_TRUE(!f.scheduler_reason && !f.sock_ops_reason);
+        check(f.btf && f.sock_ops && f.scheduler);
+        check(!f.scheduler_reason && !f.sock_ops_reason);
 
         plain = fake_btf("btf-no-mptcp", no_mptcp);
         bpf_features_detect(plain, &f);
-        ASSERT_TRUE(f.btf && !f.sock_ops && !f.scheduler);
-        ASSERT_TRUE(strstr(f.sock_ops_reason, "MPTCP"));
+        check(f.btf && !f.sock_ops && !f.scheduler);
+        check(strstr(f.sock_ops_reason, "MPTCP"));
 
-        ASSERT_TRUE(asprintf(&missing, "%s/no-btf", tmp_dir) > 0);
+        check(asprintf(&missing, "%s/no-btf", tmp_dir) > 0);
         bpf_features_detect(missing, &f);
-        ASSERT_TRUE(!f.btf && !f.sock_ops && !f.scheduler);
-        ASSERT_TRUE(strstr(f.sock_ops_reason, "BTF"));
+        check(!f.btf && !f.sock_ops && !f.scheduler);
+        check(strstr(f.sock_ops_reason, "BTF"));
 }
 
 /* --- the life cycle, in a child --- */
@@ -161,22 +161,22 @@ static void lo_up(void) {
         _cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         struct ifreq ifr = {};
 
-        ASSERT_TRUE(fd >= 0);
+        check(fd >= 0);
         strcpy(ifr.ifr_name, "lo");
-        ASSERT_OK(ioctl(fd, SIOCGIFFLAGS, &ifr));
+        check_ok(ioctl(fd, SIOCGIFFLAGS, &ifr));
         ifr.ifr_flags |= IFF_UP;
-        ASSERT_OK(ioctl(fd, SIOCSIFFLAGS, &ifr));
+        check_ok(ioctl(fd, SIOCSIFFLAGS, &ifr));
 }
 
 /* A new network namespace with loopback up; returns an fd to it. */
 static int netns_new(void) {
-        ASSERT_OK(unshare(CLONE_NEWNET));
+        check_ok(unshare(CLONE_NEWNET));
         lo_up();
         return open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 }
 
 static void netns_enter(int fd) {
-        ASSERT_OK(setns(fd, CLONE_NEWNET));
+        check_ok(setns(fd, CLONE_NEWNET));
 }
 
 typedef struct Pair {
@@ -193,15 +193,15 @@ static Pair pair_connect(int proto) {
         Pair p;
 
         l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, proto);
-        ASSERT_TRUE(l >= 0);
-        ASSERT_OK(bind(l, &a.sa, sizeof(a.in)));
-        ASSERT_OK(listen(l, 4));
-        ASSERT_OK(getsockname(l, &a.sa, &len));
+        check(l >= 0);
+        check_ok(bind(l, &a.sa, sizeof(a.in)));
+        check_ok(listen(l, 4));
+        check_ok(getsockname(l, &a.sa, &len));
         p.client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, proto);
-        ASSERT_TRUE(p.client >= 0);
-        ASSERT_OK(connect(p.client, &a.sa, sizeof(a.in)));
+        check(p.client >= 0);
+        check_ok(connect(p.client, &a.sa, sizeof(a.in)));
         p.server = accept4(l, NULL, NULL, SOCK_CLOEXEC);
-        ASSERT_TRUE(p.server >= 0);
+        check(p.server >= 0);
         return p;
 }
 
@@ -217,11 +217,11 @@ static void pair_transfer(const Pair *p, size_t n) {
         while (n > 0) {
                 size_t chunk = MIN(n, sizeof(buf)), got = 0;
 
-                ASSERT_EQ(write(p->client, buf, chunk), (ssize_t) chunk);
+                check_eq(write(p->client, buf, chunk), (ssize_t) chunk);
                 while (got < chunk) {
                         ssize_t k = read(p->server, buf, chunk - got);
 
-                        ASSERT_TRUE(k > 0);
+                        check(k > 0);
                         got += (size_t) k;
                 }
                 n -= chunk;
@@ -233,8 +233,8 @@ static uint32_t mptcp_token(int fd) {
         socklen_t len = sizeof(info);
         uint32_t token;
 
-        ASSERT_OK(getsockopt(fd, SOL_MPTCP, MPTCP_INFO_OPT, info, &len));
-        ASSERT_TRUE(len >= MPTCP_INFO_TOKEN_OFFSET + sizeof(token));
+        check_ok(getsockopt(fd, SOL_MPTCP, MPTCP_INFO_OPT, info, &len));
+        check(len >= MPTCP_INFO_TOKEN_OFFSET + sizeof(token));
         memcpy(&token, info + MPTCP_INFO_TOKEN_OFFSET, sizeof(token));
         return token;
 }
@@ -243,7 +243,7 @@ static uint64_t socket_cookie(int fd) {
         uint64_t cookie;
         socklen_t len = sizeof(cookie);
 
-        ASSERT_OK(getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len));
+        check_ok(getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len));
         return cookie;
 }
 
@@ -253,7 +253,7 @@ static BpfSubflowInfo find_subflow(BpfLoader *l, uint32_t token, bool passive) {
         BpfSubflowInfo found = {};
         size_t n, hits = 0;
 
-        ASSERT_OK(bpf_loader_read_telemetry(l, &list, &n));
+        check_ok(bpf_loader_read_telemetry(l, &list, &n));
         for (size_t i = 0; i < n; i++)
                 if (list[i].token == token && list[i].passive == passive) {
                         found = list[i];
@@ -261,7 +261,7 @@ static BpfSubflowInfo find_subflow(BpfLoader *l, uint32_t token, bool passive) {
                 }
         if (hits != 1)
                 fprintf(stderr, "token %08x passive=%d: %zu entries of %zu\n", token, passive, hits, n);
-        ASSERT_EQ(hits, 1);
+        check_eq(hits, 1);
         return found;
 }
 
@@ -284,7 +284,7 @@ static size_t telemetry_count(BpfLoader *l) {
         _cleanup_free_ BpfSubflowInfo *list = NULL;
         size_t n;
 
-        ASSERT_OK(bpf_loader_read_telemetry(l, &list, &n));
+        check_ok(bpf_loader_read_telemetry(l, &list, &n));
         return n;
 }
 
@@ -293,8 +293,8 @@ static uint32_t link_prog_id(const char *pin, uint32_t *ret_link_id) {
         uint32_t len = sizeof(info);
         _cleanup_close_ int fd = bpf_obj_get(pin);
 
-        ASSERT_TRUE(fd >= 0);
-        ASSERT_OK(bpf_obj_get_info_by_fd(fd, &info, &len));
+        check(fd >= 0);
+        check_ok(bpf_obj_get_info_by_fd(fd, &info, &len));
         *ret_link_id = info.id;
         return info.prog_id;
 }
@@ -302,7 +302,7 @@ static uint32_t link_prog_id(const char *pin, uint32_t *ret_link_id) {
 static const char *pins_link_path(const char *pins) {
         static char path[PATH_MAX];
 
-        ASSERT_TRUE(
+        check(
                 (size_t) snprintf(path, sizeof(path), "%s/%s", pins, BPF_LOADER_LINK_PIN_NAME) <
                 sizeof(path));
         return path;
@@ -312,14 +312,14 @@ static const char *pins_link_path(const char *pins) {
 static void pair_abort(Pair *p) {
         struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
-        ASSERT_OK(setsockopt(p->client, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+        check_ok(setsockopt(p->client, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
         pair_close(p);
 }
 
 static bool exists(const char *dir, const char *name) {
         _cleanup_free_ char *p = NULL;
 
-        ASSERT_TRUE(asprintf(&p, "%s/%s", dir, name) > 0);
+        check(asprintf(&p, "%s/%s", dir, name) > 0);
         return access(p, F_OK) >= 0;
 }
 
@@ -342,25 +342,25 @@ static void lifecycle(void) {
         FILE *f;
 
         /* A private mount namespace with a bpffs of our own for the pins. */
-        ASSERT_OK(unshare(CLONE_NEWNS));
-        ASSERT_OK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-        ASSERT_TRUE(asprintf(&bpffs, "%s/bpffs", tmp_dir) > 0);
-        ASSERT_OK(mkdir(bpffs, 0700));
-        ASSERT_OK(mount("bpf", bpffs, "bpf", 0, "mode=0700"));
-        ASSERT_TRUE(asprintf(&pins, "%s/mptcp-policyd-test", bpffs) > 0);
+        check_ok(unshare(CLONE_NEWNS));
+        check_ok(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+        check(asprintf(&bpffs, "%s/bpffs", tmp_dir) > 0);
+        check_ok(mkdir(bpffs, 0700));
+        check_ok(mount("bpf", bpffs, "bpf", 0, "mode=0700"));
+        check(asprintf(&pins, "%s/mptcp-policyd-test", bpffs) > 0);
 
         /* Our own cgroup: everything this process creates is charged there. */
-        ASSERT_TRUE(asprintf(&procs, "%s/cgroup.procs", test_cgroup) > 0);
+        check(asprintf(&procs, "%s/cgroup.procs", test_cgroup) > 0);
         f = fopen(procs, "we");
-        ASSERT_TRUE(f);
+        check(f);
         fprintf(f, "%d\n", getpid());
-        ASSERT_EQ(fclose(f), 0);
+        check_eq(fclose(f), 0);
 
         /* A pin root outside bpffs: a clear refusal. */
-        ASSERT_TRUE(asprintf(&bad_pins, "%s/not-bpffs", tmp_dir) > 0);
+        check(asprintf(&bad_pins, "%s/not-bpffs", tmp_dir) > 0);
         opts.pin_root = bad_pins;
-        ASSERT_EQ(bpf_loader_new(&opts, &l, &e), -EOPNOTSUPP);
-        ASSERT_TRUE(strstr(e.message, "not on a BPF filesystem"));
+        check_eq(bpf_loader_new(&opts, &l, &e), -EOPNOTSUPP);
+        check(strstr(e.message, "not on a BPF filesystem"));
         printf("# refused: %s\n", e.message);
 
         /* Pins of another version whose subflow_params does not match ours: replaced. */
@@ -368,152 +368,152 @@ static void lifecycle(void) {
                 _cleanup_free_ char *stale = NULL;
                 _cleanup_close_ int fd = -EBADF;
 
-                ASSERT_OK(mkdir(pins, 0700));
-                ASSERT_TRUE(asprintf(&stale, "%s/subflow_params", pins) > 0);
+                check_ok(mkdir(pins, 0700));
+                check(asprintf(&stale, "%s/subflow_params", pins) > 0);
                 fd = bpf_map_create(BPF_MAP_TYPE_HASH, "subflow_params", 4, 4, 8, NULL);
-                ASSERT_TRUE(fd >= 0);
-                ASSERT_OK(bpf_obj_pin(fd, stale));
+                check(fd >= 0);
+                check_ok(bpf_obj_pin(fd, stale));
         }
 
         /* First start: fresh maps, new link, both pinned. */
         opts.pin_root = pins;
         ns_a = netns_new();
-        ASSERT_TRUE(ns_a >= 0);
+        check(ns_a >= 0);
         if (bpf_loader_new(&opts, &l, &e) < 0) {
                 fprintf(stderr, "bpf_loader_new: %s\n", e.message);
                 abort();
         }
-        ASSERT_TRUE(!bpf_loader_reused_maps(l) && !bpf_loader_reused_link(l));
+        check(!bpf_loader_reused_maps(l) && !bpf_loader_reused_link(l));
         {
                 struct bpf_map_info info = {};
                 uint32_t info_len = sizeof(info);
                 _cleanup_free_ char *p = NULL;
                 _cleanup_close_ int fd = -EBADF;
 
-                ASSERT_TRUE(asprintf(&p, "%s/subflow_params", pins) > 0);
+                check(asprintf(&p, "%s/subflow_params", pins) > 0);
                 fd = bpf_obj_get(p);
-                ASSERT_TRUE(fd >= 0);
-                ASSERT_OK(bpf_obj_get_info_by_fd(fd, &info, &info_len));
-                ASSERT_EQ(info.key_size, 16);
+                check(fd >= 0);
+                check_ok(bpf_obj_get_info_by_fd(fd, &info, &info_len));
+                check_eq(info.key_size, 16);
         }
-        ASSERT_TRUE(
+        check(
                 exists(pins, "subflow_params") && exists(pins, "subflow_telem") &&
                 exists(pins, BPF_LOADER_LINK_PIN_NAME));
-        ASSERT_TRUE(streq(bpf_loader_cgroup_path(l), test_cgroup));
+        check(streq(bpf_loader_cgroup_path(l), test_cgroup));
 
         /* Invalid parameters. */
         BpfLinkParams bad = lo_params;
         bad.pacing_rate = UINT32_MAX;
-        ASSERT_EQ(bpf_loader_set_params(l, &bad, 1, NULL), -ERANGE);
+        check_eq(bpf_loader_set_params(l, &bad, 1, NULL), -ERANGE);
         bad = lo_params;
         bad.ifindex = 0;
-        ASSERT_EQ(bpf_loader_set_params(l, &bad, 1, NULL), -EINVAL);
+        check_eq(bpf_loader_set_params(l, &bad, 1, NULL), -EINVAL);
 
         /* Namespace A: loopback capped at 1 MB/s, lowat 64 KiB, a congestion control other than
          * the namespace's default. */
         {
                 _cleanup_fclose_ FILE *d = fopen("/proc/sys/net/ipv4/tcp_congestion_control", "re");
 
-                ASSERT_TRUE(d && fgets(default_cc, sizeof(default_cc), d));
+                check(d && fgets(default_cc, sizeof(default_cc), d));
                 default_cc[strcspn(default_cc, "\n")] = 0;
                 strcpy(lo_params.congestion, streq(default_cc, "reno") ? "cubic" : "reno");
         }
-        ASSERT_OK(bpf_loader_set_params(l, &lo_params, 1, &gen));
-        ASSERT_EQ(gen, 1);
+        check_ok(bpf_loader_set_params(l, &lo_params, 1, &gen));
+        check_eq(gen, 1);
 
         a = pair_connect(IPPROTO_MPTCP);
         pair_transfer(&a, 256 * 1024);
         token_a = mptcp_token(a.client);
         s = find_subflow(l, token_a, false);
-        ASSERT_EQ(s.ifindex, 1);
-        ASSERT_EQ(s.max_pacing_rate, 1000000);
-        ASSERT_EQ(s.generation, 1);
-        ASSERT_EQ(s.params_generation, 1);
-        ASSERT_TRUE(streq(s.congestion, lo_params.congestion));
-        ASSERT_TRUE(!s.join && s.family == AF_INET);
-        ASSERT_EQ(s.local.in.s_addr, htonl(INADDR_LOOPBACK));
-        ASSERT_TRUE(s.bytes_acked > 0 && s.bytes_acked <= 256 * 1024 + 1024);
-        ASSERT_TRUE(s.srtt_usec > 0);
+        check_eq(s.ifindex, 1);
+        check_eq(s.max_pacing_rate, 1000000);
+        check_eq(s.generation, 1);
+        check_eq(s.params_generation, 1);
+        check(streq(s.congestion, lo_params.congestion));
+        check(!s.join && s.family == AF_INET);
+        check_eq(s.local.in.s_addr, htonl(INADDR_LOOPBACK));
+        check(s.bytes_acked > 0 && s.bytes_acked <= 256 * 1024 + 1024);
+        check(s.srtt_usec > 0);
         s = find_subflow(l, mptcp_token(a.server), true);
-        ASSERT_EQ(s.max_pacing_rate, 1000000);
+        check_eq(s.max_pacing_rate, 1000000);
         /* A receiving subflow gets few RTT callbacks (it sees no ACKs of data): its telemetry
          * is as of establishment or of the last iter pass. */
-        ASSERT_TRUE(s.bytes_received <= 256 * 1024 + 1);
+        check(s.bytes_received <= 256 * 1024 + 1);
 
         /* Plain TCP in the same cgroup and namespace: untouched, and not in the telemetry. */
         plain = pair_connect(IPPROTO_TCP);
         pair_transfer(&plain, 64 * 1024);
         len = sizeof(v);
-        ASSERT_OK(getsockopt(plain.client, SOL_SOCKET, SO_MAX_PACING_RATE, &v, &len));
-        ASSERT_EQ((unsigned) v, 0xffffffffu);
+        check_ok(getsockopt(plain.client, SOL_SOCKET, SO_MAX_PACING_RATE, &v, &len));
+        check_eq((unsigned) v, 0xffffffffu);
         len = sizeof(v);
-        ASSERT_OK(getsockopt(plain.client, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, &len));
-        ASSERT_EQ(v, 0);
+        check_ok(getsockopt(plain.client, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, &len));
+        check_eq(v, 0);
         {
                 _cleanup_free_ BpfSubflowInfo *list = NULL;
                 uint64_t ck = socket_cookie(plain.client), sk = socket_cookie(plain.server);
                 size_t n;
 
-                ASSERT_OK(bpf_loader_read_telemetry(l, &list, &n));
+                check_ok(bpf_loader_read_telemetry(l, &list, &n));
                 for (size_t i = 0; i < n; i++)
-                        ASSERT_TRUE(list[i].cookie != ck && list[i].cookie != sk);
-                ASSERT_EQ(n, 2);
+                        check(list[i].cookie != ck && list[i].cookie != sk);
+                check_eq(n, 2);
         }
         len = sizeof(cc);
-        ASSERT_OK(getsockopt(plain.client, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
-        ASSERT_TRUE(streq(cc, default_cc));
+        check_ok(getsockopt(plain.client, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
+        check(streq(cc, default_cc));
         printf("# plain TCP keeps pacing unlimited, lowat 0, congestion %s (MPTCP subflows: %s)\n", cc,
                lo_params.congestion);
 
         /* Namespace B: same ifindex, no parameters: nothing applied, A's entries invisible. */
         ns_b = netns_new();
-        ASSERT_TRUE(ns_b >= 0);
-        ASSERT_EQ(telemetry_count(l), 0);
+        check(ns_b >= 0);
+        check_eq(telemetry_count(l), 0);
         b = pair_connect(IPPROTO_MPTCP);
         pair_transfer(&b, 64 * 1024);
         token_b = mptcp_token(b.client);
         s = find_subflow(l, token_b, false);
-        ASSERT_EQ(s.ifindex, 1);
-        ASSERT_EQ(s.max_pacing_rate, UINT64_MAX);
-        ASSERT_EQ(s.params_generation, 0);
-        ASSERT_EQ(telemetry_count(l), 2);
+        check_eq(s.ifindex, 1);
+        check_eq(s.max_pacing_rate, UINT64_MAX);
+        check_eq(s.params_generation, 0);
+        check_eq(telemetry_count(l), 2);
         /* Writing B's parameters leaves A's alone. */
         lo_params.pacing_rate = 3000000;
-        ASSERT_OK(bpf_loader_set_params(l, &lo_params, 1, &gen));
-        ASSERT_EQ(gen, 1);
+        check_ok(bpf_loader_set_params(l, &lo_params, 1, &gen));
+        check_eq(gen, 1);
 
         /* Back in A, idle connection: a new generation reaches it only through the iter pass. */
         netns_enter(ns_a);
-        ASSERT_OK(bpf_loader_get_generation(l, &gen));
-        ASSERT_EQ(gen, 1);
+        check_ok(bpf_loader_get_generation(l, &gen));
+        check_eq(gen, 1);
         lo_params.pacing_rate = 2000000;
-        ASSERT_OK(bpf_loader_update_link(l, 1, &lo_params, &gen));
-        ASSERT_EQ(gen, 2);
-        ASSERT_EQ(find_subflow(l, token_a, false).max_pacing_rate, 1000000);
+        check_ok(bpf_loader_update_link(l, 1, &lo_params, &gen));
+        check_eq(gen, 2);
+        check_eq(find_subflow(l, token_a, false).max_pacing_rate, 1000000);
         visited = bpf_loader_iter_apply(l, &e);
         if (visited < 0)
                 fprintf(stderr, "iter: %s\n", e.message);
-        ASSERT_EQ(visited, 2); /* A's client and server subflows, not B's */
+        check_eq(visited, 2); /* A's client and server subflows, not B's */
         s = find_subflow(l, token_a, false);
-        ASSERT_EQ(s.max_pacing_rate, 2000000);
-        ASSERT_EQ(s.generation, 2);
-        ASSERT_EQ(find_subflow(l, mptcp_token(a.server), true).max_pacing_rate, 2000000);
+        check_eq(s.max_pacing_rate, 2000000);
+        check_eq(s.generation, 2);
+        check_eq(find_subflow(l, mptcp_token(a.server), true).max_pacing_rate, 2000000);
 
         /* With traffic, the RTT callback picks up a generation (and a removal) by itself. */
-        ASSERT_OK(bpf_loader_set_params(l, NULL, 0, &gen));
-        ASSERT_EQ(gen, 3);
+        check_ok(bpf_loader_set_params(l, NULL, 0, &gen));
+        check_eq(gen, 3);
         s = transfer_until_generation(l, &a, token_a, 3);
-        ASSERT_TRUE(streq(s.congestion, default_cc)); /* back to what it had */
-        ASSERT_EQ(s.params_generation, 0);
-        ASSERT_EQ(s.max_pacing_rate, UINT64_MAX);
+        check(streq(s.congestion, default_cc)); /* back to what it had */
+        check_eq(s.params_generation, 0);
+        check_eq(s.max_pacing_rate, UINT64_MAX);
         lo_params.pacing_rate = 1000000;
-        ASSERT_OK(bpf_loader_set_params(l, &lo_params, 1, &gen));
-        ASSERT_EQ(gen, 4);
-        ASSERT_EQ(transfer_until_generation(l, &a, token_a, 4).max_pacing_rate, 1000000);
+        check_ok(bpf_loader_set_params(l, &lo_params, 1, &gen));
+        check_eq(gen, 4);
+        check_eq(transfer_until_generation(l, &a, token_a, 4).max_pacing_rate, 1000000);
 
-        ASSERT_OK(bpf_loader_read_stats(l, &st));
-        ASSERT_EQ(st.setsockopt_errors, 0);
-        ASSERT_TRUE(st.subflows >= 4 && st.iter_visited >= 2);
+        check_ok(bpf_loader_read_stats(l, &st));
+        check_eq(st.setsockopt_errors, 0);
+        check(st.subflows >= 4 && st.iter_visited >= 2);
         printf("# stats: subflows %" PRIu64 " applied %" PRIu64 " iter_visited %" PRIu64 "\n", st.subflows,
                st.applied, st.iter_visited);
 
@@ -521,45 +521,45 @@ static void lifecycle(void) {
          * and swaps the program inside the same link. */
         prog_id = link_prog_id(pins_link_path(pins), &link_id);
         l = bpf_loader_free(l);
-        ASSERT_TRUE(exists(pins, BPF_LOADER_LINK_PIN_NAME));
+        check(exists(pins, BPF_LOADER_LINK_PIN_NAME));
         c = pair_connect(IPPROTO_MPTCP); /* while no daemon runs: still capped */
         pair_transfer(&c, 64 * 1024);
         token_c = mptcp_token(c.client);
-        ASSERT_OK(bpf_loader_new(&opts, &l, &e));
-        ASSERT_TRUE(bpf_loader_reused_maps(l) && bpf_loader_reused_link(l));
+        check_ok(bpf_loader_new(&opts, &l, &e));
+        check(bpf_loader_reused_maps(l) && bpf_loader_reused_link(l));
         prog_id2 = link_prog_id(pins_link_path(pins), &link_id2);
-        ASSERT_EQ(link_id2, link_id);
-        ASSERT_TRUE(prog_id2 != prog_id);
-        ASSERT_OK(bpf_loader_get_generation(l, &gen));
-        ASSERT_EQ(gen, 4);
-        ASSERT_EQ(find_subflow(l, token_c, false).max_pacing_rate, 1000000);
-        ASSERT_EQ(find_subflow(l, token_a, false).generation, 4);
+        check_eq(link_id2, link_id);
+        check(prog_id2 != prog_id);
+        check_ok(bpf_loader_get_generation(l, &gen));
+        check_eq(gen, 4);
+        check_eq(find_subflow(l, token_c, false).max_pacing_rate, 1000000);
+        check_eq(find_subflow(l, token_a, false).generation, 4);
         pair_abort(&c);
         /* The new program on an old subflow (its sk_storage came through the restart). */
         lo_params.pacing_rate = 1500000;
-        ASSERT_OK(bpf_loader_set_params(l, &lo_params, 1, &gen));
-        ASSERT_EQ(gen, 5);
-        ASSERT_EQ(transfer_until_generation(l, &a, token_a, 5).max_pacing_rate, 1500000);
+        check_ok(bpf_loader_set_params(l, &lo_params, 1, &gen));
+        check_eq(gen, 5);
+        check_eq(transfer_until_generation(l, &a, token_a, 5).max_pacing_rate, 1500000);
 
         /* Closed subflows keep their final counters until pruned. */
-        ASSERT_EQ(find_subflow(l, token_c, false).tcp_state, 7);
-        ASSERT_TRUE(bpf_loader_prune_telemetry(l) >= 1);
-        ASSERT_EQ(telemetry_count(l), 2);
+        check_eq(find_subflow(l, token_c, false).tcp_state, 7);
+        check(bpf_loader_prune_telemetry(l) >= 1);
+        check_eq(telemetry_count(l), 2);
 
         /* Clean stop: detached and unpinned; new subflows are left alone. */
-        ASSERT_OK(bpf_loader_detach(l, &e));
-        ASSERT_TRUE(access(pins, F_OK) < 0 && errno == ENOENT);
+        check_ok(bpf_loader_detach(l, &e));
+        check(access(pins, F_OK) < 0 && errno == ENOENT);
         c = pair_connect(IPPROTO_MPTCP);
         pair_transfer(&c, 64 * 1024);
-        ASSERT_EQ(telemetry_count(l), 2);
+        check_eq(telemetry_count(l), 2);
         l = bpf_loader_free(l);
 
         /* And a fresh start after that begins from scratch. */
-        ASSERT_OK(bpf_loader_new(&opts, &l, &e));
-        ASSERT_TRUE(!bpf_loader_reused_maps(l) && !bpf_loader_reused_link(l));
-        ASSERT_OK(bpf_loader_get_generation(l, &gen));
-        ASSERT_EQ(gen, 0);
-        ASSERT_OK(bpf_loader_detach(l, &e));
+        check_ok(bpf_loader_new(&opts, &l, &e));
+        check(!bpf_loader_reused_maps(l) && !bpf_loader_reused_link(l));
+        check_ok(bpf_loader_get_generation(l, &gen));
+        check_eq(gen, 0);
+        check_ok(bpf_loader_detach(l, &e));
         l = bpf_loader_free(l);
 
         pair_close(&a);
@@ -574,23 +574,23 @@ TEST(loader_lifecycle) {
         int status;
         pid_t pid;
 
-        ASSERT_OK(cgroup2_find_root(NULL, &root));
-        ASSERT_TRUE(asprintf(&cg, "%s/mptcp-policyd-test-bpf-%d", root, getpid()) > 0);
-        ASSERT_OK(mkdir(cg, 0755));
+        check_ok(cgroup2_find_root(NULL, &root));
+        check(asprintf(&cg, "%s/mptcp-policyd-test-bpf-%d", root, getpid()) > 0);
+        check_ok(mkdir(cg, 0755));
         test_cgroup = cg;
 
         fflush(stdout);
         pid = fork();
-        ASSERT_TRUE(pid >= 0);
+        check(pid >= 0);
         if (pid == 0) {
                 lifecycle();
                 fflush(stdout);
                 _exit(EXIT_SUCCESS);
         }
-        ASSERT_EQ(waitpid(pid, &status, 0), pid);
+        check_eq(waitpid(pid, &status, 0), pid);
         /* The child is gone, so the cgroup is empty. */
-        ASSERT_OK(rmdir(cg));
-        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        check_ok(rmdir(cg));
+        check(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 #else
@@ -601,12 +601,12 @@ TEST(not_built) {
         BpfFeatures f;
 
         bpf_features_detect(NULL, &f);
-        ASSERT_TRUE(!f.built && !f.sock_ops && !f.scheduler);
-        ASSERT_TRUE(strstr(f.sock_ops_reason, "without BPF"));
-        ASSERT_EQ(bpf_loader_new(NULL, &l, &e), -EOPNOTSUPP);
-        ASSERT_EQ(e.error, -EOPNOTSUPP);
-        ASSERT_TRUE(strstr(e.message, "without BPF"));
-        ASSERT_TRUE(!l);
+        check(!f.built && !f.sock_ops && !f.scheduler);
+        check(strstr(f.sock_ops_reason, "without BPF"));
+        check_eq(bpf_loader_new(NULL, &l, &e), -EOPNOTSUPP);
+        check_eq(e.error, -EOPNOTSUPP);
+        check(strstr(e.message, "without BPF"));
+        check(!l);
 }
 
 #endif
@@ -624,7 +624,7 @@ static void rm_tmp(void) {
         for (size_t i = 0; i < ELEMENTSOF(files); i++) {
                 _cleanup_free_ char *p = NULL;
 
-                ASSERT_TRUE(asprintf(&p, "%s/%s", tmp_dir, files[i]) > 0);
+                check(asprintf(&p, "%s/%s", tmp_dir, files[i]) > 0);
                 if (unlink(p) < 0 && errno == EISDIR)
                         (void) rmdir(p);
         }
@@ -632,7 +632,7 @@ static void rm_tmp(void) {
 }
 
 int main(void) {
-        ASSERT_TRUE(mkdtemp(tmp_dir));
+        check(mkdtemp(tmp_dir));
         RUN(cgroup_root_mountinfo);
 #if HAVE_BPF
         RUN(features);

@@ -12,29 +12,7 @@
 
 #include "macro.h"
 #include "mptcp-diag-codec.h"
-
-static unsigned n_checks;
-
-#define check(expr)                                                                                \
-        do {                                                                                       \
-                n_checks++;                                                                        \
-                if (!(expr)) {                                                                     \
-                        fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__,       \
-                                __func__, #expr);                                                  \
-                        exit(EXIT_FAILURE);                                                        \
-                }                                                                                  \
-        } while (0)
-
-#define check_eq(a, b)                                                                             \
-        do {                                                                                       \
-                long long _a = (long long) (a), _b = (long long) (b);                              \
-                n_checks++;                                                                        \
-                if (_a != _b) {                                                                    \
-                        fprintf(stderr, "%s:%d: %s: %s == %s failed: %lld != %lld\n", __FILE__,    \
-                                __LINE__, __func__, #a, #b, _a, _b);                               \
-                        exit(EXIT_FAILURE);                                                        \
-                }                                                                                  \
-        } while (0)
+#include "tests.h"
 
 #define BUFSZ 4096
 #define SEQ 4242

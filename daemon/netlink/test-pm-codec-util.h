@@ -15,43 +15,10 @@
 #include <unistd.h>
 
 #include "pm-codec.h"
+#include "tests.h"
 
 #define FAMILY_ID 0x1b
 #define BUFSZ 4096
-
-static unsigned n_checks _unused_;
-
-#define check(expr)                                                                                \
-        do {                                                                                       \
-                n_checks++;                                                                        \
-                if (!(expr)) {                                                                     \
-                        fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__,       \
-                                __func__, #expr);                                                  \
-                        exit(EXIT_FAILURE);                                                        \
-                }                                                                                  \
-        } while (0)
-
-#define check_eq(a, b)                                                                             \
-        do {                                                                                       \
-                long long _a = (long long) (a), _b = (long long) (b);                              \
-                n_checks++;                                                                        \
-                if (_a != _b) {                                                                    \
-                        fprintf(stderr, "%s:%d: %s: %s == %s failed: %lld != %lld\n", __FILE__,    \
-                                __LINE__, __func__, #a, #b, _a, _b);                               \
-                        exit(EXIT_FAILURE);                                                        \
-                }                                                                                  \
-        } while (0)
-
-#define check_streq(a, b)                                                                          \
-        do {                                                                                       \
-                const char *_a = (a), *_b = (b);                                                   \
-                n_checks++;                                                                        \
-                if (!_a || !_b || strcmp(_a, _b) != 0) {                                           \
-                        fprintf(stderr, "%s:%d: %s: %s == %s failed: \"%s\" != \"%s\"\n", __FILE__, \
-                                __LINE__, __func__, #a, #b, strna(_a), strna(_b));                 \
-                        exit(EXIT_FAILURE);                                                        \
-                }                                                                                  \
-        } while (0)
 
 /* Bytes of a host-order integer, for expected command layouts (PORT, FLAGS, TOKEN are host order). */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
