@@ -46,6 +46,19 @@ static void log_result(const KernelPmResult *res) {
                            endpoint_conflict_to_string(&res->plan->conflicts[i], buf, sizeof(buf)));
 }
 
+/* The daemon configuration's `kernel-endpoints:` in the planner's terms. */
+static EndpointRole endpoint_role(KernelEndpointsRole r) {
+        switch (r) {
+        case KERNEL_ENDPOINTS_CLIENT:
+                return ENDPOINT_ROLE_CLIENT;
+        case KERNEL_ENDPOINTS_SERVER:
+                return ENDPOINT_ROLE_SERVER;
+        case KERNEL_ENDPOINTS_BOTH:
+                return ENDPOINT_ROLE_BOTH;
+        }
+        return ENDPOINT_ROLE_DEFAULT;
+}
+
 int kernel_backend_apply(Manager *m) {
         _cleanup_(kernel_pm_result_freep) KernelPmResult *res = NULL;
         KernelPmTransport t = transport(m);
@@ -54,7 +67,7 @@ int kernel_backend_apply(Manager *m) {
                 .decisions = m->interfaces.decisions,
                 .facts = m->interfaces.facts,
                 .n_interfaces = m->interfaces.n,
-                .role = ENDPOINT_ROLE_DEFAULT,
+                .role = endpoint_role(m->settings->config->kernel_endpoints),
                 .limit_subflows = m->profile->limits.subflows,
                 .limit_add_addr_accepted = m->profile->limits.add_addr_accepted,
         };

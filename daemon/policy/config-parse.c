@@ -9,6 +9,7 @@
 #include "policy-scalar.h"
 
 static const char *const interface_type_values[] = { "ethernet", "wifi", "cellular", "other", NULL };
+static const char *const kernel_endpoints_values[] = { "client", "server", "both", NULL };
 
 /* ---- interfaces ------------------------------------------------------------------------------- */
 
@@ -194,6 +195,9 @@ static const PolicyKey config_keys[] = {
         { "bpf", handle_bpf, 0, SIZE_MAX },
         { "state-dir", policy_handle_path, offsetof(DaemonConfig, state_dir), offsetof(DaemonConfig, state_dir_pos),
           0, POLICY_STRING_MAX },
+        { "kernel-endpoints", policy_handle_enum, offsetof(DaemonConfig, kernel_endpoints),
+          offsetof(DaemonConfig, kernel_endpoints_pos), .values = kernel_endpoints_values,
+          .from_string = kernel_endpoints_role_from_string },
         {},
 };
 
@@ -204,6 +208,7 @@ static int daemon_config_new(PolicySource *src, DaemonConfig **ret) {
         if (!c)
                 return -ENOMEM;
         c->source = policy_source_ref(src);
+        c->kernel_endpoints = DAEMON_CONFIG_DEFAULT_KERNEL_ENDPOINTS;
         c->default_profile = strdup(DAEMON_CONFIG_DEFAULT_PROFILE);
         if (!c->default_profile)
                 return -ENOMEM;

@@ -39,6 +39,12 @@ static const char *const path_manager_table[_PATH_MANAGER_MAX] = {
         [PATH_MANAGER_KERNEL] = "kernel",
 };
 
+static const char *const kernel_endpoints_role_table[_KERNEL_ENDPOINTS_MAX] = {
+        [KERNEL_ENDPOINTS_CLIENT] = "client",
+        [KERNEL_ENDPOINTS_SERVER] = "server",
+        [KERNEL_ENDPOINTS_BOTH] = "both",
+};
+
 #define DEFINE_STRING_TABLE(name, type, table)                                                     \
         const char *name##_to_string(type v) {                                                     \
                 if ((unsigned) v >= ELEMENTSOF(table))                                             \
@@ -53,3 +59,4 @@ DEFINE_STRING_TABLE(interface_type, InterfaceType, interface_type_table)
 DEFINE_STRING_TABLE(steering_mode, SteeringMode, steering_mode_table)
 DEFINE_STRING_TABLE(rule_use, RuleUse, rule_use_table)
 DEFINE_STRING_TABLE(path_manager, PathManager, path_manager_table)
+DEFINE_STRING_TABLE(kernel_endpoints_role, KernelEndpointsRole, kernel_endpoints_role_table)

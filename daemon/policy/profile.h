@@ -135,8 +135,9 @@ typedef struct RuleMatch {
         int metered; /* -1 = absent, 0 = false, 1 = true */
         SourcePos metered_pos;
 
-        int roaming; /* -1 = absent, 0 = false, 1 = true; an interface with unknown roaming
-                      * state (no ModemManager, not cellular) is "not roaming" */
+        int roaming; /* -1 = absent, 0 = false, 1 = true; a non-cellular interface is "not
+                      * roaming"; a cellular one with unknown state (no ModemManager) matches
+                      * neither true nor false */
         SourcePos roaming_pos;
 
         char **operators; /* MCC+MNC, 5 or 6 digits ("310260"), n_operators of them */
@@ -250,6 +251,19 @@ typedef struct AutoRule {
         SourcePos profile_pos;
 } AutoRule;
 
+/* Which in-kernel endpoints the kernel backend programs (`kernel-endpoints:`); only profiles with
+ * `path-manager: kernel` use it. */
+typedef enum KernelEndpointsRole {
+        KERNEL_ENDPOINTS_CLIENT, /* `subflow` endpoints: this host opens the joins */
+        KERNEL_ENDPOINTS_SERVER, /* `signal` endpoints: this host announces its addresses */
+        KERNEL_ENDPOINTS_BOTH,   /* `signal subflow` */
+} KernelEndpointsRole;
+#define _KERNEL_ENDPOINTS_MAX (KERNEL_ENDPOINTS_BOTH + 1)
+
+/* "client", "server", "both"; like the enums above. */
+const char *kernel_endpoints_role_to_string(KernelEndpointsRole r) _const_;
+int kernel_endpoints_role_from_string(const char *s) _pure_;
+
 typedef struct DaemonConfig {
         PolicySource *source; /* NULL for a config made by daemon_config_new_default() */
 
@@ -275,9 +289,13 @@ typedef struct DaemonConfig {
 
         char *state_dir; /* NULL = the built-in default (STATE_DIR) */
         SourcePos state_dir_pos;
+
+        KernelEndpointsRole kernel_endpoints; /* default DAEMON_CONFIG_DEFAULT_KERNEL_ENDPOINTS */
+        SourcePos kernel_endpoints_pos;
 } DaemonConfig;
 
 #define DAEMON_CONFIG_DEFAULT_PROFILE "balanced"
+#define DAEMON_CONFIG_DEFAULT_KERNEL_ENDPOINTS KERNEL_ENDPOINTS_CLIENT
 #define DAEMON_CONFIG_INTERFACES_MAX 256u
 #define DAEMON_CONFIG_AUTO_MAX 64u
 

@@ -19,7 +19,8 @@ static const char config_text[] =
         "  - when: { metered: true }\n"                                           /* 10 */
         "    profile: metered\n"                                                  /* 11 */
         "bpf: { cgroup: /sys/fs/cgroup }\n"                                       /* 12 */
-        "state-dir: /var/lib/mptcp-policyd\n";                                    /* 13 */
+        "state-dir: /var/lib/mptcp-policyd\n"                                     /* 13 */
+        "kernel-endpoints: server\n";                                             /* 14 */
 
 static void test_config(void) {
         _cleanup_(policy_diagnostics_done) PolicyDiagnostics d = {};
@@ -48,6 +49,38 @@ static void test_config(void) {
         check(c->auto_rules[1].when.metered == 1 && c->auto_rules[1].profile_pos.line == 11);
         check_streq(c->bpf_cgroup, "/sys/fs/cgroup");
         check_streq(c->state_dir, "/var/lib/mptcp-policyd");
+        check(c->kernel_endpoints == KERNEL_ENDPOINTS_SERVER);
+        check(c->kernel_endpoints_pos.line == 14 && c->kernel_endpoints_pos.column == 1);
+}
+
+static void test_kernel_endpoints(void) {
+        static const struct {
+                const char *text;
+                KernelEndpointsRole role;
+        } cases[] = {
+                { "kernel-endpoints: client\n", KERNEL_ENDPOINTS_CLIENT },
+                { "kernel-endpoints: server\n", KERNEL_ENDPOINTS_SERVER },
+                { "kernel-endpoints: both\n", KERNEL_ENDPOINTS_BOTH },
+                { "kernel-endpoints: \"both\"\n", KERNEL_ENDPOINTS_BOTH },
+                { "default-profile: server\n", DAEMON_CONFIG_DEFAULT_KERNEL_ENDPOINTS },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(policy_diagnostics_done) PolicyDiagnostics d = {};
+                _cleanup_(daemon_config_freep) DaemonConfig *c = NULL;
+
+                check(daemon_config_parse_buffer(cases[i].text, strlen(cases[i].text), "k.yaml", &c, &d) == 0);
+                check(d.n_items == 0);
+                check(c->kernel_endpoints == cases[i].role);
+                check(source_pos_set(&c->kernel_endpoints_pos) == (i < 4));
+        }
+
+        check(DAEMON_CONFIG_DEFAULT_KERNEL_ENDPOINTS == KERNEL_ENDPOINTS_CLIENT);
+        for (KernelEndpointsRole r = 0; r < _KERNEL_ENDPOINTS_MAX; r++)
+                check(kernel_endpoints_role_from_string(kernel_endpoints_role_to_string(r)) == (int) r);
+        check(!kernel_endpoints_role_to_string(_KERNEL_ENDPOINTS_MAX));
+        check(kernel_endpoints_role_from_string("Server") == -EINVAL);
+        check(kernel_endpoints_role_from_string(NULL) == -EINVAL);
 }
 
 static void test_default(void) {
@@ -57,6 +90,7 @@ static void test_default(void) {
         check_streq(c->default_profile, DAEMON_CONFIG_DEFAULT_PROFILE);
         check(!c->profile_dirs && c->n_interfaces == 0 && c->n_auto_rules == 0);
         check(!c->bpf_cgroup && !c->state_dir && !c->source);
+        check(c->kernel_endpoints == KERNEL_ENDPOINTS_CLIENT && !source_pos_set(&c->kernel_endpoints_pos));
 }
 
 static void test_empty(void) {
@@ -100,6 +134,17 @@ static void test_errors(void) {
         check_config_fails("bpf: { cgroups: /x }\n",
                            "c.yaml:1:8: error: unknown key 'cgroups' in bpf; did you mean 'cgroup'?");
         check_config_fails("profile-dirs: [/a, /a]\n", "c.yaml:1:20: error: 'profile-dirs' lists '/a' twice");
+        check_config_fails("kernel-endpoints: sever\n",
+                           "c.yaml:1:19: error: invalid kernel-endpoints 'sever'; did you mean 'server'? (expected "
+                           "one of: client, server, both)");
+        check_config_fails("default-profile: server\nkernel-endpoints: signal\n",
+                           "c.yaml:2:19: error: invalid kernel-endpoints 'signal'; expected one of: client, server, "
+                           "both");
+        check_config_fails("kernel-endpoints: [server, client]\n",
+                           "c.yaml:1:19: error: 'kernel-endpoints' expects a value, got a list");
+        check_config_fails("kernel-endpoint: server\n",
+                           "c.yaml:1:1: error: unknown key 'kernel-endpoint' in the daemon configuration; did you "
+                           "mean 'kernel-endpoints'?");
 }
 
 static void test_check_profiles(void) {
@@ -132,6 +177,7 @@ int main(void) {
         test_config();
         test_default();
         test_empty();
+        test_kernel_endpoints();
         test_errors();
         test_check_profiles();
         printf("test-config-parse: all checks passed\n");

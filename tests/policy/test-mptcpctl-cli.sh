@@ -30,7 +30,9 @@ expect 0 "version verb" version
 expect 0 "--help" --help
 grep -q "validate \[FILE...\]" "$tmp/out" || { echo "FAIL: --help does not list validate"; failed=1; }
 grep -q "6 invalid configuration" "$tmp/out" || { echo "FAIL: --help does not document exit codes"; failed=1; }
-expect 2 "no verb" 
+# No verb means status, which needs the daemon: on a bus address where nothing listens, exit 3.
+DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/no-bus-here" expect 3 "no verb: status, no daemon"
+grep -q "mptcp-policyd is not running" "$tmp/err" || { echo "FAIL: no verb: no 'not running' message"; failed=1; }
 expect 2 "unknown verb" frobnicate
 expect 2 "unknown option" --frobnicate validate
 expect 2 "extra argument to version" version extra
