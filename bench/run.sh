@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh — the path-manager benchmark: in-kernel PM, mptcpd 0.12 + a minimal plugin and mptcp-policyd, side by side in one lab.
 #
-# usage: bench/run.sh            (as root; about 4 minutes with the defaults)
+# usage: bench/run.sh            (as root; about 6 minutes with the defaults: 4 for the rounds,
+#                                 1.5 to 4 for the rate sweep)
+#        ROUNDS=0 bench/run.sh   (the rate sweep only)
 #
 # Installs what it needs (Debian packages, idempotent), builds the project (meson, BUILD dir
 # below) and bench's own two programs (mpbench, the mptcpd plugin benchsf), and runs ROUNDS
@@ -14,11 +16,18 @@
 # Each gives the client's connections to the server's Wi-Fi address one extra subflow over LTE.
 # Per PM and round: LAT_COUNT sequential connections (mpbench latency), bursts of each size in
 # BURSTS (mpbench burst, the PM's CPU and RSS read from /proc), and a BULK_S-second upload
-# over both links (mptcp-traffic bulk). Raw results go to OUT/results.jsonl, logs to OUT/,
-# and the markdown table (bench/summarize.py) to stdout and OUT/table.md.
+# over both links (mptcp-traffic bulk). Then the rate sweep, once per PM in a fresh lab with
+# RATE_LINK links (the 10 Mbit/s LTE link carries only ~4,800 joins per second): mpbench rate
+# opens connections at each rate of RATES in turn (open loop, RATE_DURATION seconds, each held
+# RATE_HOLD_MS and then checked for its extra subflow), and a PM's sweep stops at the first rate
+# that is not clean (a connection without its subflow, one not connected, a generator that fell
+# behind, or a PM that stopped serving). Raw results go to OUT/results.jsonl, logs to OUT/, and
+# the markdown tables (bench/summarize.py) to stdout and OUT/table.md.
 #
 # Settings (environment): ROUNDS (5), LAT_COUNT (200), BURSTS ("1000 2000"), BURST_BYTES (100),
-# BULK_S (8), BUILD (REPO/build-bench), OUT (a new /tmp/mptcp-bench.XXXXXX), LAB_NET (lab.sh).
+# BULK_S (8), RATES ("2000 3000 4000 5000 6000 7000 8000 10000 12000 14000 16000"; "" skips the
+# sweep), RATE_DURATION (4), RATE_HOLD_MS (500), RATE_THREADS (2), RATE_BYTES (100),
+# RATE_LINK (1gbit), BUILD (REPO/build-bench), OUT (a new /tmp/mptcp-bench.XXXXXX), LAB_NET (lab.sh).
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
@@ -29,6 +38,12 @@ LAT_COUNT=${LAT_COUNT:-200}
 BURSTS=${BURSTS:-"1000 2000"}
 BURST_BYTES=${BURST_BYTES:-100}
 BULK_S=${BULK_S:-8}
+RATES=${RATES-"2000 3000 4000 5000 6000 7000 8000 10000 12000 14000 16000"}
+RATE_DURATION=${RATE_DURATION:-4}
+RATE_HOLD_MS=${RATE_HOLD_MS:-500}
+RATE_THREADS=${RATE_THREADS:-2}
+RATE_BYTES=${RATE_BYTES:-100}
+RATE_LINK=${RATE_LINK:-1gbit}
 BUILD=${BUILD:-$repo/build-bench}
 
 # Debian packages the benchmark needs beyond the project's own (scripts/setup.sh).
@@ -78,7 +93,7 @@ mkdir -p "$plugdir"
 chmod 0755 "$OUT" "$plugdir"
 cc -std=gnu11 -O2 -Wall -Wextra -shared -fPIC -o "$plugdir/benchsf.so" \
         "$here/mptcpd-subflow-plugin.c" -lmptcpd
-cc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -o "$OUT/mpbench" "$here/mpbench.c"
+cc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -pthread -o "$OUT/mpbench" "$here/mpbench.c"
 MPBENCH=$OUT/mpbench
 RESULTS=$OUT/results.jsonl
 : >"$RESULTS"
@@ -109,6 +124,24 @@ subscribers() {
 # The kernel's count of messages dropped on those sockets (a full receive buffer: ENOBUFS).
 subscriber_drops() {
         lab_client awk 'NR > 1 && $2 == 16 && $4 != "00000000" { s += $9 } END { print s + 0 }' /proc/net/netlink
+}
+
+# Packets the lab's qdiscs dropped (TBF over its rate), both namespaces, all links.
+link_drops() {
+        { lab_client tc -s qdisc show; lab_server tc -s qdisc show; } |
+                awk '{ for (i = 1; i < NF; i++) if ($i == "(dropped") { sub(/,/, "", $(i + 1)); s += $(i + 1) } }
+                     END { print s + 0 }'
+}
+
+# Sum of TcpExt counters (/proc/net/netstat) in a namespace: tcp_ext client|server NAME...
+tcp_ext() {
+        local ns=$1
+        shift
+        "lab_$ns" awk -v names="$*" '
+                BEGIN { split(names, w, " "); for (i in w) want[w[i]] = 1 }
+                $1 == "TcpExt:" && !hdr { for (i = 2; i <= NF; i++) col[i] = $i; hdr = 1; next }
+                $1 == "TcpExt:" { for (i = 2; i <= NF; i++) if (col[i] in want) s += $i }
+                END { print s + 0 }' /proc/net/netstat
 }
 
 assert_clean() {
@@ -231,8 +264,8 @@ session_begin() {
         fi
 }
 
-session_end() { # session_end PM ROUND DEAF(true|false)
-        local pm=$1 round=$2 deaf=$3 cpu1 events=null overflows=null resyncs=null stats ev conns u0 s0 u1 s1
+session_end() { # session_end PM ROUND DEAF(true|false) [KIND (session)]
+        local pm=$1 round=$2 deaf=$3 kind=${4:-session} cpu1 events=null overflows=null resyncs=null stats ev conns u0 s0 u1 s1
         if [ -z "$PM_PID" ]; then
                 pm_stop "$pm"
                 return 0
@@ -258,11 +291,11 @@ session_end() { # session_end PM ROUND DEAF(true|false)
                 '{connections: $conns, cpu_us: ($user + $sys), cpu_us_per_conn: (($user + $sys) / $conns),
                   user_us_per_conn: ($user / $conns), sys_us_per_conn: ($sys / $conns), rss_kb_start: $rss,
                   events_per_conn: $epc, stopped_serving: $deaf, overflows: $overflows, resyncs: $resyncs}' |
-                emit "$pm" "$round" session
+                emit "$pm" "$round" "$kind"
 }
 
 measure() {
-        local pm=$1 round=$2 n pid_arg alive drops0 drops1
+        local pm=$1 round=$2 n pid_arg alive drops0 drops1 ld0 ld1 syn0 syn1
         log "round $round: $pm"
         lab_fresh
         assert_clean "$pm"
@@ -276,14 +309,18 @@ measure() {
                 pid_arg=()
                 [ -n "$PM_PID" ] && pid_arg=(--pm-pid "$PM_PID")
                 drops0=$(subscriber_drops)
+                ld0=$(link_drops)
+                syn0=$(tcp_ext client TCPSynRetrans)
                 lab_client "$MPBENCH" burst --to "$LAB_SERVER_TARGET" --count "$n" \
                         --bytes "$BURST_BYTES" "${pid_arg[@]}" >"$OUT/burst.json"
                 drops1=$(subscriber_drops)
+                ld1=$(link_drops)
+                syn1=$(tcp_ext client TCPSynRetrans)
                 SESSION_CONNS=$((SESSION_CONNS + n))
                 alive=true
                 pm_alive || alive=false
-                emit "$pm" "$round" burst "{serving_after: $alive, netlink_drops: $((drops1 - drops0))}" \
-                        <"$OUT/burst.json"
+                emit "$pm" "$round" burst "{serving_after: $alive, netlink_drops: $((drops1 - drops0)),
+                        link_drops: $((ld1 - ld0)), syn_retrans: $((syn1 - syn0))}" <"$OUT/burst.json"
                 if [ "$alive" = false ]; then
                         # Measured as it is, then restarted so the next measurement means something.
                         log "round $round: $pm stopped serving connections after a burst of $n; restarting it"
@@ -301,6 +338,49 @@ measure() {
         lab_down
 }
 
+# The rate sweep of one PM: one lab with RATE_LINK links and one PM process for all rates, up
+# to the first rate that is not clean.
+sweep() {
+        local pm=$1 r pid_arg alive clean drops0 drops1 ld0 ld1 syn0 syn1 lo0 lo1 deaf=false
+        log "rate sweep: $pm"
+        LAB_WIFI_RATE=$RATE_LINK
+        LAB_LTE_RATE=$RATE_LINK
+        lab_fresh
+        assert_clean "$pm (sweep)"
+        session_begin "$pm" 0
+        for r in $RATES; do
+                pid_arg=()
+                [ -n "$PM_PID" ] && pid_arg=(--pm-pid "$PM_PID")
+                drops0=$(subscriber_drops)
+                ld0=$(link_drops)
+                syn0=$(tcp_ext client TCPSynRetrans)
+                lo0=$(tcp_ext server ListenOverflows ListenDrops)
+                lab_client "$MPBENCH" rate --to "$LAB_SERVER_TARGET" --rate "$r" \
+                        --duration "$RATE_DURATION" --hold-ms "$RATE_HOLD_MS" --threads "$RATE_THREADS" \
+                        --bytes "$RATE_BYTES" --server-pid "$LAB_SERVER_PID" "${pid_arg[@]}" >"$OUT/rate.json"
+                drops1=$(subscriber_drops)
+                ld1=$(link_drops)
+                syn1=$(tcp_ext client TCPSynRetrans)
+                lo1=$(tcp_ext server ListenOverflows ListenDrops)
+                SESSION_CONNS=$((SESSION_CONNS + $(jq .opened "$OUT/rate.json")))
+                alive=true
+                pm_alive || alive=false
+                emit "$pm" 0 rate "{serving_after: $alive, netlink_drops: $((drops1 - drops0)),
+                        link_drops: $((ld1 - ld0)), syn_retrans: $((syn1 - syn0)),
+                        listen_drops: $((lo1 - lo0))}" <"$OUT/rate.json"
+                tail -1 "$RESULTS" | jq -r '"bench: \(.pm) \(.target_rate)/s: \(.achieved_rate|round)/s opened, \(.served) served, \(.missed) missed, \(.unconnected + .failed) not connected, machine busy \(.machine_cpu.busy * 100 | round)%, PM \(if .pm_process then "\(.pm_process.busy * 100 | round)%" else "-" end)"' >&2
+                clean=$(tail -1 "$RESULTS" | jq '.missed == 0 and .unconnected == 0 and .failed == 0 and
+                        .fallback == 0 and .kept_up and .serving_after')
+                if [ "$alive" = false ]; then
+                        deaf=true
+                        log "rate sweep: $pm stopped serving connections after $r/s"
+                fi
+                [ "$clean" = true ] || break
+        done
+        session_end "$pm" 0 "$deaf" sweep-session
+        lab_down
+}
+
 # --- run ----------------------------------------------------------------------------------
 started=$(date +%s)
 {
@@ -308,6 +388,7 @@ started=$(date +%s)
         echo "mptcpd: $("$MPTCPD" --version 2>&1 | head -1)"
         echo "project: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$repo" diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
         echo "settings: ROUNDS=$ROUNDS LAT_COUNT=$LAT_COUNT BURSTS=\"$BURSTS\" BURST_BYTES=$BURST_BYTES BULK_S=$BULK_S"
+        echo "sweep: RATES=\"$RATES\" RATE_DURATION=$RATE_DURATION RATE_HOLD_MS=$RATE_HOLD_MS RATE_THREADS=$RATE_THREADS RATE_BYTES=$RATE_BYTES RATE_LINK=$RATE_LINK"
         echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/machine.txt"
 cat "$OUT/machine.txt" >&2
@@ -318,6 +399,15 @@ for round in $(seq "$ROUNDS"); do
                 measure "${pms[$(((round - 1 + k) % 3))]}" "$round"
         done
 done
+if [ -n "$RATES" ]; then
+        echo "load average at the start of the rate sweep: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
+        sweep_started=$(date +%s)
+        for pm in "${pms[@]}"; do
+                sweep "$pm"
+        done
+        echo "rate sweep: lab links $RATE_LINK both ways; wall time $(($(date +%s) - sweep_started)) s" \
+                >>"$OUT/machine.txt"
+fi
 
 cat "$OUT/lab.txt" >>"$OUT/machine.txt"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg); wall time $(($(date +%s) - started)) s" \
