@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "json-out.h"
 #include "profile.h"
 
 /* Documented in mptcpctl --help and the man page; scripts rely on them. */
@@ -22,12 +23,16 @@ enum {
 typedef enum VerbFlags {
         VERB_DEFAULT = 1 << 0, /* run when no verb is given */
         VERB_ONLINE = 1 << 1,  /* talks to the daemon (D-Bus); validate/version do not */
+        VERB_JSON = 1 << 2,    /* honours --json */
+        VERB_COMMAND = 1 << 3, /* takes a command after "--" (arg_command) */
 } VerbFlags;
 
-/* A verb gets its own name in argv[0] and its arguments after it; returns an exit code. */
+/* A verb gets its own name (the subcommand's, when it has one) in argv[0] and its arguments after
+ * it; returns an exit code. */
 typedef struct Verb {
         const char *name;
-        unsigned min_args, max_args; /* arguments after the verb; VERB_ANY = unlimited */
+        const char *sub;             /* "list" for "profile list"; NULL for verbs without */
+        unsigned min_args, max_args; /* arguments after the (sub)verb; VERB_ANY = unlimited */
         VerbFlags flags;
         int (*run)(int argc, char *argv[]);
         const char *synopsis; /* arguments, for --help */
@@ -45,6 +50,23 @@ extern const char *arg_config;     /* --config FILE; NULL = the built-in path */
 extern char **arg_profile_dirs;    /* --profiles DIR (repeatable), NULL-terminated; NULL = from config */
 extern AutoBool arg_bpf_scheduler; /* --bpf-scheduler=auto|yes|no */
 extern bool arg_quiet;
-
+extern JsonFormat arg_json;            /* --json[=pretty|short|off] */
+extern bool arg_ask_password;          /* false with --no-ask-password */
+extern bool arg_names;                 /* --names (profile list) */
+extern const char *arg_reason;         /* --reason (profile hold) */
+extern const char *arg_application_id; /* --application-id (profile hold) */
+extern char **arg_command;             /* what follows "--" for VERB_COMMAND verbs, NULL-terminated */
 
 int verb_validate(int argc, char *argv[]);
+int verb_status(int argc, char *argv[]);
+int verb_profile_list(int argc, char *argv[]);
+int verb_profile_get(int argc, char *argv[]);
+int verb_profile_set(int argc, char *argv[]);
+int verb_profile_release(int argc, char *argv[]);
+int verb_profile_hold(int argc, char *argv[]);
+int verb_mode_get(int argc, char *argv[]);
+int verb_mode_set(int argc, char *argv[]);
+int verb_interfaces(int argc, char *argv[]);
+int verb_connections(int argc, char *argv[]);
+int verb_monitor(int argc, char *argv[]);
+int verb_reload(int argc, char *argv[]);

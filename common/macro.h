@@ -55,6 +55,12 @@ static inline void freep(void *p) {
 }
 #define _cleanup_free_ _cleanup_(freep)
 
+/* free(p) and return NULL, for p = mfree(p). */
+static inline void *mfree(void *p) {
+        free(p);
+        return NULL;
+}
+
 static inline int safe_close(int fd) {
         if (fd >= 0) {
                 int saved = errno;
@@ -83,6 +89,10 @@ static inline bool streq_ptr(const char *a, const char *b) {
         if (!a || !b)
                 return a == b;
         return streq(a, b);
+}
+
+static inline const char *strempty(const char *s) {
+        return s ?: "";
 }
 
 static inline const char *strna(const char *s) {

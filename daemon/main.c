@@ -27,11 +27,14 @@ static void help(void) {
                "     --profiles=DIR      Look for profiles in DIR (repeatable, first wins;\n"
                "                         default: the config's profile-dirs, else\n"
                "                         %s and %s)\n"
+               "     --state-dir=DIR     Where the selected profile and mode are kept\n"
+               "                         (default: the config's state-dir, else %s)\n"
+               "     --no-bus            Do not connect to the system bus (no D-Bus API)\n"
                "     --log-level=LEVEL   debug, info, notice, warning, err (default: info)\n"
                "     --event-buffer=BYTES\n"
                "                         Receive buffer of the MPTCP event socket (default: 8 MiB;\n"
                "                         4 KiB..256 MiB); small values exercise overflow recovery\n",
-               CONFIG_FILE, PROFILES_ETC_DIR, PROFILES_SHIPPED_DIR);
+               CONFIG_FILE, PROFILES_ETC_DIR, PROFILES_SHIPPED_DIR, STATE_DIR);
 }
 
 static int parse_argv(int argc, char *argv[], Arguments *args) {
@@ -41,6 +44,8 @@ static int parse_argv(int argc, char *argv[], Arguments *args) {
                 ARG_PROFILES,
                 ARG_LOG_LEVEL,
                 ARG_EVENT_BUFFER,
+                ARG_STATE_DIR,
+                ARG_NO_BUS,
         };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
@@ -49,6 +54,8 @@ static int parse_argv(int argc, char *argv[], Arguments *args) {
                 { "profiles", required_argument, NULL, ARG_PROFILES },
                 { "log-level", required_argument, NULL, ARG_LOG_LEVEL },
                 { "event-buffer", required_argument, NULL, ARG_EVENT_BUFFER },
+                { "state-dir", required_argument, NULL, ARG_STATE_DIR },
+                { "no-bus", no_argument, NULL, ARG_NO_BUS },
                 {},
         };
         int c, r;
@@ -83,6 +90,16 @@ static int parse_argv(int argc, char *argv[], Arguments *args) {
                         }
                         args->profile_dirs[args->n_profile_dirs++] = optarg;
                         args->options.profile_dirs = args->profile_dirs;
+                        break;
+                case ARG_STATE_DIR:
+                        if (!*optarg || *optarg != '/') {
+                                log_error("--state-dir needs an absolute directory, not \"%s\".", optarg);
+                                return -EINVAL;
+                        }
+                        args->options.state_dir = optarg;
+                        break;
+                case ARG_NO_BUS:
+                        args->options.no_bus = true;
                         break;
                 case ARG_EVENT_BUFFER: {
                         char *end;
@@ -124,7 +141,7 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
 
         log_info("SIGHUP: reloading the configuration.");
         (void) sd_notify(false, "RELOADING=1");
-        (void) manager_reload(m); /* logs; on failure the running policy stays */
+        (void) manager_reload(m, NULL); /* logs; on failure the running policy stays */
         (void) sd_notify(false, "READY=1");
         return 0;
 }

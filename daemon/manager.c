@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "announce.h"
+#include "bus-service.h"
 #include "host-environment.h"
 #include "kernel-backend.h"
 #include "manager.h"
@@ -17,6 +18,8 @@ static void on_pm_event(PmSocket *s, const PmEvent *ev, void *userdata) {
         /* Whatever the backend for new connections, connections latched to the userspace PM
          * earlier still need us; kernel-latched ones are tracked but never commanded. */
         userspace_pm_handle_event(m, ev);
+        if (m->bus)
+                bus_service_emit_connection_event(m->bus, ev);
 }
 
 static uint64_t now(clockid_t clock) {
@@ -128,6 +131,16 @@ static void on_link_event(LinkTracker *t, LinkEventType type, const LinkInfo *li
         }
 }
 
+static void on_route_change(RouteWatch *w, void *userdata) {
+        Manager *m = userdata;
+
+        /* Only the auto rules look at the default route. */
+        if (m->mode == PROFILE_MODE_AUTO && m->holds.n == 0 && m->settings && m->settings->config->n_auto_rules > 0) {
+                log_debug("Default route changed: choosing the profile again.");
+                manager_apply(m);
+        }
+}
+
 int manager_new(const ManagerOptions *options, Manager **ret) {
         _cleanup_(manager_freep) Manager *m = NULL;
         int r;
@@ -137,6 +150,7 @@ int manager_new(const ManagerOptions *options, Manager **ret) {
                 return -ENOMEM;
         m->options = *options;
         m->pm_kind = PM_KIND_USERSPACE;
+        m->mode = PROFILE_MODE_AUTO; /* until the user chooses: auto rules, else default-profile */
 
         r = sd_event_default(&m->event);
         if (r < 0)
@@ -153,6 +167,11 @@ int manager_new(const ManagerOptions *options, Manager **ret) {
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
+        manager_drop_holds(m, false); /* their holder tracking belongs to the bus connection */
+        route_watch_free(m->routes);
+        bus_service_free(m->bus);
+        hold_table_done(&m->holds);
+        free(m->selected_profile);
         sd_event_source_disable_unref(m->resync_source);
         sd_event_source_disable_unref(m->timer_source);
         announce_listeners_free(m);
@@ -184,48 +203,100 @@ static void log_diagnostics(const PolicyDiagnostics *d) {
                 log_oom();
 }
 
-/* Loads settings and picks the active profile; nothing of the running state changes on failure. */
-static int load_settings(Manager *m, Settings **ret, const Profile **ret_profile) {
+/* The first error of d as "file:line:column: message" (or "file: message"); NULL on OOM or none. */
+static char *first_error(const PolicyDiagnostics *d) {
+        char *s = NULL;
+
+        for (size_t i = 0; i < d->n_items; i++) {
+                const PolicyError *e = &d->items[i];
+
+                if (e->severity != POLICY_SEVERITY_ERROR)
+                        continue;
+                if ((e->line > 0 ? asprintf(&s, "%s:%u:%u: %s", strna(e->file), e->line, e->column, e->message)
+                                 : asprintf(&s, "%s: %s", strna(e->file), e->message)) < 0)
+                        return NULL;
+                return s;
+        }
+        return NULL;
+}
+
+/* Loads settings; nothing of the running state changes on failure. strict (a reload): a broken
+ * profile fails the load too, rather than silently dropping a profile that is running; at start
+ * it is skipped so the daemon still enforces the rest. *ret_error (if not NULL) gets the first
+ * problem. */
+static int load_settings(Manager *m, bool strict, Settings **ret, char **ret_error) {
         _cleanup_(settings_freep) Settings *s = NULL;
         PolicyDiagnostics diag = {};
-        const Profile *p;
         int r;
 
         r = settings_load(m->options.config_path, m->options.config_required, m->options.profile_dirs,
                           &m->environment, &s, &diag);
         log_diagnostics(&diag);
+        if (r >= 0 && strict && diag.n_errors > 0)
+                r = -EINVAL;
+        if (r < 0 && ret_error) {
+                *ret_error = first_error(&diag);
+                if (!*ret_error && r != -ENOMEM && asprintf(ret_error, "%s: %s", m->options.config_path, strerror(-r)) < 0)
+                        *ret_error = NULL;
+        }
         policy_diagnostics_done(&diag);
         if (r == -EINVAL)
                 return log_error_errno(r, "Configuration %s is invalid.", m->options.config_path);
         if (r < 0)
                 return log_error_errno(r, "Failed to load the configuration %s: %m", m->options.config_path);
 
-        p = settings_find_profile(s, s->config->default_profile);
-        if (!p) /* daemon_config_check_profiles() reported it; belt and braces */
-                return log_error_errno(-ENOENT, "No profile \"%s\".", s->config->default_profile);
-
-        log_info("Loaded %zu profile(s) from %s%s; active profile: %s (%s, %s).", s->profiles->n_profiles,
-                 s->profile_dirs[0], s->profile_dirs[0] && s->profile_dirs[1] ? " and more" : "", p->name,
-                 path_manager_to_string(p->path_manager), steering_mode_to_string(p->steering));
-
-        *ret_profile = p;
+        log_info("Loaded %zu profile(s) from %s%s; default profile: %s.", s->profiles->n_profiles, s->profile_dirs[0],
+                 s->profile_dirs[0] && s->profile_dirs[1] ? " and more" : "", s->config->default_profile);
         *ret = TAKE_PTR(s);
         return 0;
+}
+
+/* Makes the chosen profile the active one; true when it changed. */
+static bool update_active_profile(Manager *m) {
+        ActiveReason reason;
+        const Profile *p = manager_choose_profile(m, &reason);
+        bool changed = p != m->profile || reason != m->active_reason;
+
+        if (!p)
+                return false;
+        if (p != m->profile && (!m->profile || !streq(p->name, m->profile->name)))
+                log_info("Now in force: active profile: %s (%s, %s), %s.", p->name,
+                         path_manager_to_string(p->path_manager), steering_mode_to_string(p->steering),
+                         reason == ACTIVE_REASON_HOLD     ? "held by an application"
+                         : reason == ACTIVE_REASON_MANUAL ? "selected by the user"
+                                                          : "auto mode");
+        m->profile = p;
+        m->active_reason = reason;
+        return changed;
+}
+
+static int update_interfaces(Manager *m) {
+        int r;
+
+        r = interface_table_update(&m->interfaces, m->links, m->settings->overrides, m->settings->n_overrides,
+                                   m->options.sysfs_root, m->profile, &m->capabilities);
+        if (r < 0)
+                log_warning_errno(r, "Failed to update interface facts; keeping the previous ones: %m");
+        return r;
 }
 
 void manager_apply(Manager *m) {
         PmKind want;
         int r;
 
-        if (!m->profile || !m->links)
+        if (!m->settings || !m->links)
                 return;
 
-        r = interface_table_update(&m->interfaces, m->links, m->settings->overrides, m->settings->n_overrides,
-                                   m->options.sysfs_root, m->profile, &m->capabilities);
-        if (r < 0) {
-                log_warning_errno(r, "Failed to update interface facts; keeping the previous ones: %m");
+        (void) update_active_profile(m);
+        if (!m->profile)
                 return;
-        }
+        r = update_interfaces(m);
+        if (r < 0)
+                goto out;
+        /* In auto mode the choice depends on the primary interface's facts, which may just have
+         * changed: choose once more with them. */
+        if (m->active_reason == ACTIVE_REASON_AUTO && update_active_profile(m) && update_interfaces(m) < 0)
+                goto out;
         if (m->interfaces.refused)
                 log_warning("Profile %s cannot be enforced on this kernel (%s): connections keep their "
                             "current subflows.", m->profile->name, m->interfaces.refused);
@@ -257,14 +328,16 @@ void manager_apply(Manager *m) {
         }
 
         userspace_pm_reconcile_all(m);
+out:
+        if (m->bus)
+                bus_service_emit_changes(m->bus);
 }
 
-int manager_reload(Manager *m) {
+int manager_reload(Manager *m, char **ret_error) {
         _cleanup_(settings_freep) Settings *s = NULL;
-        const Profile *p;
         int r;
 
-        r = load_settings(m, &s, &p);
+        r = load_settings(m, true, &s, ret_error);
         if (r < 0) {
                 log_warning("Reload failed; the running policy (profile %s) stays.", m->profile->name);
                 return r;
@@ -272,12 +345,25 @@ int manager_reload(Manager *m) {
 
         settings_free(m->settings);
         m->settings = TAKE_PTR(s);
-        m->profile = p;
+        m->profile = NULL; /* pointed into the old settings */
+
+        /* Holds and a selection of profiles that are gone end here. */
+        for (size_t i = m->holds.n; i > 0; i--)
+                if (!settings_find_profile(m->settings, m->holds.holds[i - 1].profile)) {
+                        log_notice("Profile %s is gone: hold %u released.", m->holds.holds[i - 1].profile,
+                                   m->holds.holds[i - 1].cookie);
+                        (void) manager_release_hold(m, m->holds.holds[i - 1].cookie, NULL, true);
+                }
+        if (m->selected_profile && !settings_find_profile(m->settings, m->selected_profile)) {
+                log_notice("The selected profile %s is gone; using %s.", m->selected_profile,
+                           m->settings->config->default_profile);
+                m->selected_profile = mfree(m->selected_profile);
+        }
 
         uint64_t t0 = now(CLOCK_MONOTONIC);
         manager_apply(m);
-        log_info("Profile %s applied to %zu connection(s) in %.1f ms.", p->name, connection_table_size(m->connections),
-                 (double) (now(CLOCK_MONOTONIC) - t0) / 1000.0);
+        log_info("Profile %s applied to %zu connection(s) in %.1f ms.", m->profile ? m->profile->name : "(none)",
+                 connection_table_size(m->connections), (double) (now(CLOCK_MONOTONIC) - t0) / 1000.0);
         return 0;
 }
 
@@ -290,9 +376,13 @@ int manager_start(Manager *m) {
                 return log_error_errno(r, "Failed to probe this host's congestion controls and BPF: %m");
         m->capabilities.have_bpf_scheduler = m->environment.bpf_scheduler;
 
-        r = load_settings(m, &m->settings, &m->profile);
+        r = load_settings(m, false, &m->settings, NULL);
         if (r < 0)
                 return r;
+        manager_load_state(m);
+        (void) update_active_profile(m);
+        if (!m->profile)
+                return log_error_errno(-ENOENT, "No profile to run.");
         m->pm_kind = m->profile->path_manager == PATH_MANAGER_KERNEL ? PM_KIND_KERNEL : PM_KIND_USERSPACE;
 
         r = pm_sysctl_mptcp_enabled(NULL);
@@ -306,6 +396,10 @@ int manager_start(Manager *m) {
         r = link_tracker_new(m->event, on_link_event, m, &m->links);
         if (r < 0)
                 return log_error_errno(r, "Failed to track links and addresses over rtnetlink: %m");
+
+        r = route_watch_new(m->event, on_route_change, m, &m->routes);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch routes over rtnetlink: %m");
 
         r = pm_socket_new(m->event, m->options.event_buffer, on_pm_event, on_pm_overflow, m, &m->pm);
         if (r == -EPROTONOSUPPORT)
@@ -322,6 +416,14 @@ int manager_start(Manager *m) {
                            "will restore its original on exit.");
 
         manager_apply(m);
+
+        /* The bus last: callers see a daemon that already enforces its policy. Without a bus the
+         * policy is enforced all the same; the service connects when the bus appears. */
+        if (!m->options.no_bus) {
+                r = bus_service_new(m, &m->bus);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to set up the D-Bus service; running without it: %m");
+        }
         /* Connections that exist already (a restart, or opened before us) are adopted, not reset.
          * After subscribing, so nothing falls between the snapshot and the first event. */
         (void) manager_resync(m, m->sysctl_saved.found);

@@ -10,6 +10,8 @@
 #include "link-tracker.h"
 #include "pm-socket.h"
 #include "pm-sysctl.h"
+#include "profile-choice.h"
+#include "route-watch.h"
 #include "settings.h"
 
 typedef struct ManagerStats {
@@ -29,7 +31,21 @@ typedef struct ManagerOptions {
         const char *sysfs_root;    /* NULL = /sys (tests) */
         const char *runtime_dir;   /* default RUNTIME_DIR: the path manager's original selection */
         int event_buffer;          /* event socket receive buffer, bytes; 0 = PM_EVENT_RCVBUF_DEFAULT */
+        const char *state_dir;     /* --state-dir; NULL = the config's state-dir, else STATE_DIR */
+        bool no_bus;               /* --no-bus: never connect to the system bus */
 } ManagerOptions;
+
+/* Why the active profile is the one in force. */
+typedef enum ActiveReason {
+        ACTIVE_REASON_HOLD,   /* a HoldProfile */
+        ACTIVE_REASON_MANUAL, /* the user's SetProfile */
+        ACTIVE_REASON_AUTO,   /* an auto rule, or default-profile in auto mode */
+        _ACTIVE_REASON_MAX,
+} ActiveReason;
+
+const char *active_reason_to_string(ActiveReason r);
+
+typedef struct BusService BusService;
 
 /* An MPTCP listener the daemon holds so that joins to an announced address find one. */
 typedef struct AnnounceListener {
@@ -56,6 +72,16 @@ typedef struct Manager {
         AnnounceListener listeners[ANNOUNCE_LISTENERS_MAX];
         size_t n_listeners;
 
+        /* Which profile is in force (manager-profile.c). */
+        char *selected_profile; /* the user's manual choice; NULL = the config's default-profile */
+        ProfileMode mode;
+        HoldTable holds;
+        ActiveReason active_reason;
+        int primary_ifindex; /* of the default route, for auto mode; 0 = none */
+        RouteWatch *routes;  /* default route changes re-run the auto rules */
+
+        BusService *bus; /* NULL with --no-bus */
+
         PmKind pm_kind;
         PmSysctlSaved sysctl_saved;
 
@@ -68,11 +94,37 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
 
 /* Takes over path management of this network namespace and starts listening. */
 int manager_start(Manager *m);
-/* Re-reads the configuration and profiles; on any error the running policy stays. */
-int manager_reload(Manager *m);
+/* Re-reads the configuration and profiles; on any error the running policy stays and
+ * *ret_error (if not NULL) gets the first problem as "file:line:column: message". */
+int manager_reload(Manager *m, char **ret_error);
 /* Re-derives every interface's facts and decision, then brings every connection to them. */
 void manager_apply(Manager *m);
 /* Makes sure the subflow timers run at usec (CLOCK_MONOTONIC) at the latest. */
 void manager_schedule_timer(Manager *m, uint64_t usec);
+/* ---- manager-profile.c: which profile is in force, and the ways to change it ---------------- */
+
+/* Reads the persisted selected profile and mode (a missing or corrupt file is logged, not fatal). */
+void manager_load_state(Manager *m);
+/* The directory of the persisted state: --state-dir, else the config's state-dir, else STATE_DIR. */
+const char *manager_state_dir(const Manager *m);
+/* The user's choice, or the config's default-profile before there is one. */
+const char *manager_selected_profile(const Manager *m);
+/* NULL when the kernel can enforce p, else a reason token (e.g. redundant without the scheduler). */
+const char *manager_profile_unusable_reason(const Manager *m, const Profile *p);
+/* Chooses the profile in force (holds, manual, auto) without applying it. */
+const Profile *manager_choose_profile(Manager *m, ActiveReason *ret_reason);
+/* SetProfile: manual mode with name selected; releases every hold (holders are told).
+ * -ENOENT unknown profile, -EOPNOTSUPP not enforceable here. */
+int manager_set_profile(Manager *m, const char *name);
+int manager_set_mode(Manager *m, ProfileMode mode);
+/* HoldProfile. -ENOENT, -EOPNOTSUPP as above; -EINVAL, -E2BIG from hold_table_add(). */
+int manager_add_hold(Manager *m, const char *profile, const char *reason, const char *application_id,
+                     const char *holder, ProfileHold **ret);
+/* Ends the hold with cookie. sender (if not NULL) must be its holder, else -EPERM; -ENOENT when
+ * there is no such hold. notify: send ProfileReleased to the holder. */
+int manager_release_hold(Manager *m, uint32_t cookie, const char *sender, bool notify);
+/* Every hold ends (the bus went away: their holders with it). */
+void manager_drop_holds(Manager *m, bool notify);
+
 /* Hands path management back (restores the sysctls) and logs a summary. */
 void manager_stop(Manager *m);

@@ -9,7 +9,7 @@ PACKAGES=(
         libsystemd-dev libmnl-dev libbpf-dev bpftool libyaml-dev linux-libc-dev
         # lab, tests, demo
         iproute2 procps util-linux kmod python3 jq
-        dbus-daemon dbus-bin polkitd systemd
+        dbus-daemon dbus-bin polkitd systemd libglib2.0-bin
 )
 
 missing=()

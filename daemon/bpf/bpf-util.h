@@ -29,8 +29,3 @@ typedef struct BpfLogCapture {
 /* Routes libbpf's messages into a per-thread buffer instead of stderr until _end(). */
 void bpf_log_capture_begin(BpfLogCapture *c);
 void bpf_log_capture_end(BpfLogCapture *c);
-
-static inline void *mfree(void *p) {
-        free(p);
-        return NULL;
-}

@@ -98,10 +98,14 @@ daemon_config() {
 # Without --config in ARGS it runs the lab configuration as is (profile aggregate).
 daemon_start() {
         local log=$1; shift
-        local config=()
+        local config=() extra=()
         [[ " $* " == *" --config"* ]] || config=(--config "$LAB_CONFIG_TEMPLATE")
+        # The persisted profile choice stays in the lab, never in the machine's /var/lib.
+        [[ " $* " == *" --state-dir"* ]] || extra+=(--state-dir "$LAB_STATE_DIR/daemon-state")
+        # Only a test's private bus, never the machine's system bus: no bus unless one is set.
+        [ -n "${DBUS_SYSTEM_BUS_ADDRESS:-}" ] || extra+=(--no-bus)
         DAEMON_PID=$("lab_${DAEMON_SIDE:-client}" python3 "$_it_dir/run-notify.py" --timeout 10 -- \
-                "$MPTCP_POLICYD" "${config[@]}" --profiles "$LAB_PROFILES_DIR" "$@" 2>>"$log") ||
+                "$MPTCP_POLICYD" "${config[@]}" --profiles "$LAB_PROFILES_DIR" "${extra[@]}" "$@" 2>>"$log") ||
                 { cat "$log" >&2; fail "daemon did not start"; }
         lab_track_pid "$DAEMON_PID"
         export DAEMON_PID

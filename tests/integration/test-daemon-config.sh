@@ -67,7 +67,7 @@ printf 'profile: broken\nsteering: fastest\n' >"$work/profiles/broken.yaml"
 printf 'default-profile: aggregate\n' >"$work/good.yaml"
 cp "$work/good.yaml" "$work/config.yaml"
 daemon_pid=$(in_ns python3 "$here/run-notify.py" --timeout 10 -- \
-        "$MPTCP_POLICYD" --config "$work/config.yaml" --profiles "$work/profiles" 2>"$work/daemon.log") ||
+        "$MPTCP_POLICYD" --config "$work/config.yaml" --profiles "$work/profiles" --no-bus --state-dir "$work/state" 2>"$work/daemon.log") ||
         { cat "$work/daemon.log" >&2; fail "daemon did not start"; }
 grep -q "^error: $work/profiles/broken.yaml:2:11: " "$work/daemon.log" ||
         { cat "$work/daemon.log" >&2; fail "broken profile not reported with its position"; }
@@ -83,13 +83,24 @@ grep -q "config.yaml:1:[0-9]*: .*nosuch" "$work/daemon.log" || fail "reload erro
 kill -0 "$daemon_pid" || fail "daemon died on a bad reload"
 ok "bad reload kept aggregate: $(grep -m1 'config.yaml:1:' "$work/daemon.log")"
 
-# 5. SIGHUP with a good config switches the profile.
+# 5. SIGHUP with a good config but a broken profile file: a reload fails on any error.
 printf 'default-profile: metered\n' >"$work/config.yaml"
+kill -HUP "$daemon_pid"
+for _ in $(seq 100); do
+        [ "$(grep -c "Reload failed; the running policy (profile aggregate) stays" "$work/daemon.log")" -ge 2 ] && break
+        sleep 0.05
+done
+[ "$(grep -c "Reload failed; the running policy (profile aggregate) stays" "$work/daemon.log")" -ge 2 ] ||
+        { cat "$work/daemon.log" >&2; fail "a reload with a broken profile did not fail"; }
+ok "reload with broken.yaml still there kept aggregate"
+
+# 6. SIGHUP with a good config and good profiles switches the profile.
+rm "$work/profiles/broken.yaml"
 kill -HUP "$daemon_pid"
 wait_for_log "active profile: metered"
 ok "reload switched to metered"
 
-# 6. SIGTERM: clean stop, path manager restored.
+# 7. SIGTERM: clean stop, path manager restored.
 kill -TERM "$daemon_pid"
 for _ in $(seq 100); do
         [ "$(in_ns cat /proc/sys/net/mptcp/path_manager)" = kernel ] && grep -q "Stopped\.$" "$work/daemon.log" && break
