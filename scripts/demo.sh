@@ -2,19 +2,27 @@
 # demo.sh — set up, build, and watch mptcp-policyd steer a real two-link MPTCP lab.
 # Two network namespaces joined by "wifi" (40 Mbit/s) and "lte" (10 Mbit/s, metered) veth links.
 # The same MPTCP upload runs without the daemon, then under the shipped profiles metered,
-# aggregate and handover (with the Wi-Fi link dropped and restored); the per-link rates end up in
-# one table. Run as root on Debian 12. Nothing outside the lab's own namespaces is touched.
+# aggregate and handover (with the Wi-Fi link dropped and restored), each switched live with
+# `mptcpctl profile set` over a private D-Bus system bus (with the project's bus policy and the
+# real polkitd); `mptcpctl status` and `mptcpctl connections` show what the daemon sees, and the
+# per-link rates end up in one table. Run as root on Debian 12. Nothing outside the demo's own
+# namespaces (network and mount) is touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
-[ -f build/build.ninja ] || meson setup build >/dev/null
-ninja -C build >/dev/null
+# The D-Bus harness runs this script again inside a private mount namespace: build only once.
+if [ -z "${_DEMO_BUILT:-}" ]; then
+        bash scripts/setup.sh
+        [ -f build/build.ninja ] || meson setup build >/dev/null
+        ninja -C build >/dev/null
+        export _DEMO_BUILT=1
+        echo "Building the lab: client and server namespaces, wifi ${LAB_WIFI_RATE:-40mbit} and lte ${LAB_LTE_RATE:-10mbit} (TBF, both directions), a private system bus and polkitd..."
+fi
 
-source tests/integration/lib.sh
+source tests/dbus/lib.sh
 DURATION=${DURATION:-6}
-echo "Building the lab: client and server namespaces, wifi ${LAB_WIFI_RATE:-40mbit} and lte ${LAB_LTE_RATE:-10mbit} (TBF, both directions)..."
-lab_test_setup demo build/daemon/mptcp-policyd build/tests/tools/mptcp-traffic >/dev/null
+dbus_test_setup demo build/daemon/mptcp-policyd build/tests/tools/mptcp-traffic build/cli/mptcpctl \
+        build/tests/dbus/bus-holder
 
 rows=()
 row() { # LABEL WIFI LTE GOODPUT
@@ -25,25 +33,35 @@ bulk() { # NAME SECONDS
         row "$3" "$(json "$work/$1.json" .links.wifi.mbit_s)" "$(json "$work/$1.json" .links.lte.mbit_s)" \
                 "$(json "$work/$1.json" .mbit_s)"
 }
-use_profile() { # NAME
-        daemon_config "$1" "$work/config.yaml"
-        kill -HUP "$DAEMON_PID"
-        for _ in $(seq 100); do
-                grep -q "active profile: $1 " "$work/daemon.log" && return 0
-                sleep 0.05
-        done
-        fail "profile $1 did not become active"
+ctl() { # what a user types, shown and run
+        echo "\$ mptcpctl $*"
+        "$MPTCPCTL" "$@" | sed 's/^/    /'
+}
+use_profile() { # NAME: `mptcpctl profile set` prints nothing; the daemon has applied it on return
+        ctl profile set "$1"
+        [ "$("$MPTCPCTL" profile get)" = "$1" ] || fail "profile $1 did not become active"
 }
 
 echo "Upload for ${DURATION}s with the kernel's default path manager and no daemon..."
 bulk kernel "$DURATION" "no daemon (kernel PM, no endpoints)"
 
-echo "Starting mptcp-policyd in the client namespace (wifi: Wi-Fi, lte: metered cellular)..."
-daemon_config metered "$work/config.yaml"
-daemon_start "$work/daemon.log" --config "$work/config.yaml"
-echo "Profile metered: LTE only as a standby..."
-bulk metered "$DURATION" "metered (LTE backup)"
-echo "Profile aggregate: both links carry traffic (switched live with SIGHUP)..."
+echo "Starting mptcp-policyd in the client namespace (wifi: Wi-Fi, lte: metered cellular) on the bus..."
+policyd_start "$work/daemon.log"
+echo
+use_profile metered
+ctl status
+echo
+echo "Profile metered: LTE only as a standby. Upload for ${DURATION}s..."
+lab_client "$LAB_TRAFFIC" bulk --to "$LAB_SERVER_TARGET" --duration "$DURATION" --links wifi,lte --json \
+        >"$work/metered.json" &
+bulk_pid=$!
+sleep 2
+ctl connections # mid-transfer: the connection, its Wi-Fi subflow and its LTE backup subflow
+wait "$bulk_pid"
+row "metered (LTE backup)" "$(json "$work/metered.json" .links.wifi.mbit_s)" \
+        "$(json "$work/metered.json" .links.lte.mbit_s)" "$(json "$work/metered.json" .mbit_s)"
+echo
+echo "Profile aggregate: both links carry traffic (switched live)..."
 use_profile aggregate
 bulk aggregate "$DURATION" "aggregate (both active)"
 
@@ -68,6 +86,7 @@ row "handover: Wi-Fi down (5-8 s)" "$(rate_between "$work/rates" 2 5 8)" "$(rate
         "$(goodput_between 5 8)"
 row "handover: Wi-Fi back (10-12 s)" "$(rate_between "$work/rates" 2 10 12)" \
         "$(rate_between "$work/rates" 3 10 12)" "$(goodput_between 10 12)"
+ctl profile list
 daemon_stop "$work/daemon.log"
 
 echo
