@@ -347,18 +347,19 @@ int manager_reload(Manager *m, char **ret_error) {
         m->settings = TAKE_PTR(s);
         m->profile = NULL; /* pointed into the old settings */
 
-        /* Holds and a selection of profiles that are gone end here. */
+        /* A selection and holds of profiles that are gone end here (the selection first: ending
+         * a hold applies the profile then in force). */
+        if (m->selected_profile && !settings_find_profile(m->settings, m->selected_profile)) {
+                log_notice("The selected profile %s is gone; using %s.", m->selected_profile,
+                           m->settings->config->default_profile);
+                m->selected_profile = mfree(m->selected_profile);
+        }
         for (size_t i = m->holds.n; i > 0; i--)
                 if (!settings_find_profile(m->settings, m->holds.holds[i - 1].profile)) {
                         log_notice("Profile %s is gone: hold %u released.", m->holds.holds[i - 1].profile,
                                    m->holds.holds[i - 1].cookie);
                         (void) manager_release_hold(m, m->holds.holds[i - 1].cookie, NULL, true);
                 }
-        if (m->selected_profile && !settings_find_profile(m->settings, m->selected_profile)) {
-                log_notice("The selected profile %s is gone; using %s.", m->selected_profile,
-                           m->settings->config->default_profile);
-                m->selected_profile = mfree(m->selected_profile);
-        }
 
         uint64_t t0 = now(CLOCK_MONOTONIC);
         manager_apply(m);
