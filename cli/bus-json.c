@@ -2,12 +2,26 @@
 /* bus-json.c — D-Bus message values as JSON, for --json output that mirrors the D-Bus API. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bus-json.h"
 #include "macro.h"
 
-static int basic_to_json(sd_bus_message *m, char type, JsonWriter *w) {
+/* A basic value read from a message, its width folded away: the one place that knows which D-Bus
+ * type reads into which C type. */
+typedef struct BasicValue {
+        enum { BASIC_SIGNED, BASIC_UNSIGNED, BASIC_BOOLEAN, BASIC_DOUBLE, BASIC_STRING } kind;
+        union {
+                int64_t i;
+                uint64_t u;
+                bool b;
+                double d;
+                const char *s;
+        };
+} BasicValue;
+
+static int read_basic(sd_bus_message *m, char type, BasicValue *ret) {
         union {
                 uint8_t u8;
                 int b;
@@ -28,59 +42,75 @@ static int basic_to_json(sd_bus_message *m, char type, JsonWriter *w) {
                 return r;
         switch (type) {
         case SD_BUS_TYPE_BYTE:
-                json_uint(w, v.u8);
-                break;
+                *ret = (BasicValue){ .kind = BASIC_UNSIGNED, .u = v.u8 };
+                return 0;
         case SD_BUS_TYPE_BOOLEAN:
-                json_bool(w, v.b);
-                break;
+                *ret = (BasicValue){ .kind = BASIC_BOOLEAN, .b = v.b };
+                return 0;
         case SD_BUS_TYPE_INT16:
-                json_int(w, v.i16);
-                break;
+                *ret = (BasicValue){ .kind = BASIC_SIGNED, .i = v.i16 };
+                return 0;
         case SD_BUS_TYPE_UINT16:
-                json_uint(w, v.u16);
-                break;
+                *ret = (BasicValue){ .kind = BASIC_UNSIGNED, .u = v.u16 };
+                return 0;
         case SD_BUS_TYPE_INT32:
-                json_int(w, v.i32);
-                break;
+                *ret = (BasicValue){ .kind = BASIC_SIGNED, .i = v.i32 };
+                return 0;
         case SD_BUS_TYPE_UINT32:
-                json_uint(w, v.u32);
-                break;
+                *ret = (BasicValue){ .kind = BASIC_UNSIGNED, .u = v.u32 };
+                return 0;
         case SD_BUS_TYPE_INT64:
-                json_int(w, v.i64);
-                break;
+                *ret = (BasicValue){ .kind = BASIC_SIGNED, .i = v.i64 };
+                return 0;
         case SD_BUS_TYPE_UINT64:
-                json_uint(w, v.u64);
-                break;
+                *ret = (BasicValue){ .kind = BASIC_UNSIGNED, .u = v.u64 };
+                return 0;
         case SD_BUS_TYPE_DOUBLE:
-                json_double(w, v.d);
-                break;
+                *ret = (BasicValue){ .kind = BASIC_DOUBLE, .d = v.d };
+                return 0;
         case SD_BUS_TYPE_STRING:
         case SD_BUS_TYPE_OBJECT_PATH:
         case SD_BUS_TYPE_SIGNATURE:
-                json_string(w, v.s);
-                break;
+                *ret = (BasicValue){ .kind = BASIC_STRING, .s = v.s };
+                return 0;
         case SD_BUS_TYPE_UNIX_FD:
-                json_int(w, v.fd);
-                break;
+                *ret = (BasicValue){ .kind = BASIC_SIGNED, .i = v.fd };
+                return 0;
         default:
                 return -EBADMSG;
+        }
+}
+
+static int basic_to_json(sd_bus_message *m, char type, JsonWriter *w) {
+        BasicValue v;
+        int r;
+
+        r = read_basic(m, type, &v);
+        if (r < 0)
+                return r;
+        switch (v.kind) {
+        case BASIC_SIGNED:
+                json_int(w, v.i);
+                break;
+        case BASIC_UNSIGNED:
+                json_uint(w, v.u);
+                break;
+        case BASIC_BOOLEAN:
+                json_bool(w, v.b);
+                break;
+        case BASIC_DOUBLE:
+                json_double(w, v.d);
+                break;
+        case BASIC_STRING:
+                json_string(w, v.s);
+                break;
         }
         return 0;
 }
 
 /* A dictionary key as JSON object key: strings as they are, numbers and booleans as their text. */
 static int key_to_json(sd_bus_message *m, JsonWriter *w) {
-        union {
-                uint8_t u8;
-                int b;
-                int16_t i16;
-                uint16_t u16;
-                int32_t i32;
-                uint32_t u32;
-                int64_t i64;
-                uint64_t u64;
-                const char *s;
-        } v;
+        BasicValue v;
         char type, buf[32];
         int r;
 
@@ -89,41 +119,24 @@ static int key_to_json(sd_bus_message *m, JsonWriter *w) {
                 return r;
         if (r == 0 || type == SD_BUS_TYPE_DOUBLE || type == SD_BUS_TYPE_UNIX_FD)
                 return -EBADMSG; /* not keys our API uses */
-        r = sd_bus_message_read_basic(m, type, &v);
+        r = read_basic(m, type, &v);
         if (r < 0)
                 return r;
-        switch (type) {
-        case SD_BUS_TYPE_STRING:
-        case SD_BUS_TYPE_OBJECT_PATH:
-        case SD_BUS_TYPE_SIGNATURE:
+        switch (v.kind) {
+        case BASIC_STRING:
                 json_key(w, v.s);
                 return 0;
-        case SD_BUS_TYPE_BOOLEAN:
+        case BASIC_BOOLEAN:
                 snprintf(buf, sizeof(buf), "%s", v.b ? "true" : "false");
                 break;
-        case SD_BUS_TYPE_BYTE:
-                snprintf(buf, sizeof(buf), "%u", (unsigned) v.u8);
+        case BASIC_SIGNED:
+                snprintf(buf, sizeof(buf), "%" PRIi64, v.i);
                 break;
-        case SD_BUS_TYPE_INT16:
-                snprintf(buf, sizeof(buf), "%i", (int) v.i16);
+        case BASIC_UNSIGNED:
+                snprintf(buf, sizeof(buf), "%" PRIu64, v.u);
                 break;
-        case SD_BUS_TYPE_UINT16:
-                snprintf(buf, sizeof(buf), "%u", (unsigned) v.u16);
-                break;
-        case SD_BUS_TYPE_INT32:
-                snprintf(buf, sizeof(buf), "%" PRIi32, v.i32);
-                break;
-        case SD_BUS_TYPE_UINT32:
-                snprintf(buf, sizeof(buf), "%" PRIu32, v.u32);
-                break;
-        case SD_BUS_TYPE_INT64:
-                snprintf(buf, sizeof(buf), "%" PRIi64, v.i64);
-                break;
-        case SD_BUS_TYPE_UINT64:
-                snprintf(buf, sizeof(buf), "%" PRIu64, v.u64);
-                break;
-        default:
-                return -EBADMSG;
+        case BASIC_DOUBLE:
+                return -EBADMSG; /* refused above */
         }
         json_key(w, buf);
         return 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* bus-util.c — mptcpctl's D-Bus plumbing: connecting, calling, the error → exit code mapping, and
- * reading a{sv} dictionaries into structs. */
+/* bus-util.c — mptcpctl's D-Bus plumbing: connecting, calling, subscribing to signals, the error → exit
+ * code mapping, and reading a{sv} dictionaries into structs. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -13,6 +13,10 @@
 #include "strv.h"
 
 #define DBUS_ERROR_SPAWN_PREFIX "org.freedesktop.DBus.Error.Spawn."
+
+#define MATCH_NAME_OWNER_CHANGED                                                    \
+        "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus'," \
+        "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='" POLICY_BUS_NAME "'"
 
 int bus_exit_code(const sd_bus_error *error, int r, bool daemon_gone) {
         if (error && sd_bus_error_is_set(error)) {
@@ -64,7 +68,7 @@ int bus_log_error(sd_bus *bus, const char *what, const sd_bus_error *error, int 
         return code;
 }
 
-int bus_open(sd_bus **ret) {
+static int bus_open(sd_bus **ret) {
         sd_bus *bus = NULL;
         int r;
 
@@ -74,6 +78,30 @@ int bus_open(sd_bus **ret) {
         (void) sd_bus_set_description(bus, "mptcpctl");
         *ret = bus;
         return 0;
+}
+
+int bus_connect(sd_bus **ret) {
+        int r;
+
+        r = bus_open(ret);
+        if (r < 0)
+                return bus_log_error(NULL, "connect to the system bus", NULL, r);
+        return MPTCPCTL_EXIT_OK;
+}
+
+int bus_open_and_call(BusCallFunc call, const char *what, sd_bus **ret_bus, sd_bus_message **ret_reply) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = bus_connect(&bus);
+        if (r != MPTCPCTL_EXIT_OK)
+                return r;
+        r = call(bus, &error, ret_reply);
+        if (r < 0)
+                return bus_log_error(bus, what, &error, r);
+        *ret_bus = TAKE_PTR(bus);
+        return MPTCPCTL_EXIT_OK;
 }
 
 bool bus_setup_interactive(sd_bus *bus, bool ask_password) {
@@ -112,7 +140,83 @@ int bus_daemon_present(sd_bus *bus) {
         return !!has_owner;
 }
 
-int bus_map_value(sd_bus_message *m, const char *signature, void *ptr) {
+int bus_match_policy_signal(
+        sd_bus *bus, const char *member, sd_bus_message_handler_t callback, void *userdata) {
+        return sd_bus_match_signal(
+                bus, NULL, POLICY_BUS_NAME, POLICY_OBJECT_PATH, POLICY_INTERFACE, member, callback,
+                userdata);
+}
+
+int bus_match_presence(
+        sd_bus *bus, sd_bus_message_handler_t on_name_owner_changed,
+        sd_bus_message_handler_t on_disconnected, void *userdata) {
+        int r;
+
+        r = sd_bus_add_match(bus, NULL, MATCH_NAME_OWNER_CHANGED, on_name_owner_changed, userdata);
+        if (r < 0)
+                return r;
+        return sd_bus_match_signal(
+                bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
+                "org.freedesktop.DBus.Local", "Disconnected", on_disconnected, userdata);
+}
+
+int bus_enter_variant(sd_bus_message *m, const char **ret_contents) {
+        const char *contents;
+        int r;
+
+        r = sd_bus_message_peek_type(m, NULL, &contents);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_enter_container(m, 'v', contents);
+        if (r < 0)
+                return r;
+        if (ret_contents)
+                *ret_contents = contents;
+        return 0;
+}
+
+/* In an a{sv}: enters the next entry and reads its key, so that the variant comes next: 1, or 0 at
+ * the end of the dictionary. */
+static int bus_dict_next_key(sd_bus_message *m, const char **ret_key) {
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'e', "sv");
+        if (r <= 0)
+                return r;
+        r = sd_bus_message_read_basic(m, 's', ret_key);
+        if (r < 0)
+                return r;
+        return 1;
+}
+
+int bus_dict_foreach(sd_bus_message *m, BusDictEntryFunc f, void *userdata) {
+        const char *key, *contents;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        while ((r = bus_dict_next_key(m, &key)) > 0) {
+                r = bus_enter_variant(m, &contents);
+                if (r < 0)
+                        return r;
+                r = f(m, key, contents, userdata);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(m); /* the variant */
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(m); /* the entry */
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+/* The built-in readers: the value at m, of signature "s", "b", "i", "u" or "as", into ptr. */
+static int bus_map_value(sd_bus_message *m, const char *signature, void *ptr) {
         int r;
 
         if (streq(signature, "s")) {
@@ -155,54 +259,39 @@ int bus_map_value(sd_bus_message *m, const char *signature, void *ptr) {
         return -EINVAL; /* a map row without parser for a type we do not know: a bug */
 }
 
-int bus_map_dict(sd_bus_message *m, const BusPropertyMap *map, void *userdata) {
+int bus_map_property(
+        sd_bus_message *m, const BusPropertyMap *map, const char *name, const char *signature,
+        void *userdata) {
         int r;
 
-        r = sd_bus_message_enter_container(m, 'a', "{sv}");
-        if (r < 0)
-                return r;
-        for (;;) {
-                const BusPropertyMap *row = NULL;
-                const char *key, *contents;
+        for (const BusPropertyMap *row = map; row->name; row++) {
+                void *ptr = (uint8_t *) userdata + row->offset;
 
-                r = sd_bus_message_enter_container(m, 'e', "sv");
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        break;
-                r = sd_bus_message_read_basic(m, 's', &key);
-                if (r < 0)
-                        return r;
-                for (const BusPropertyMap *p = map; p->name; p++)
-                        if (streq(p->name, key)) {
-                                row = p;
-                                break;
-                        }
-                r = sd_bus_message_peek_type(m, NULL, &contents);
-                if (r < 0)
-                        return r;
-                if (!row || !streq(contents, row->signature)) {
-                        r = sd_bus_message_skip(m, "v");
-                        if (r < 0)
-                                return r;
-                } else {
-                        void *ptr = (uint8_t *) userdata + row->offset;
-
-                        r = sd_bus_message_enter_container(m, 'v', contents);
-                        if (r < 0)
-                                return r;
-                        r = row->parse ? row->parse(m, ptr) : bus_map_value(m, row->signature, ptr);
-                        if (r < 0)
-                                return r;
-                        r = sd_bus_message_exit_container(m);
-                        if (r < 0)
-                                return r;
-                }
-                r = sd_bus_message_exit_container(m);
-                if (r < 0)
-                        return r;
+                if (!streq(row->name, name) || !streq(row->signature, signature))
+                        continue;
+                r = row->parse ? row->parse(m, ptr) : bus_map_value(m, row->signature, ptr);
+                return r < 0 ? r : 1;
         }
-        return sd_bus_message_exit_container(m);
+        return 0;
+}
+
+typedef struct MapTarget {
+        const BusPropertyMap *map;
+        void *userdata;
+} MapTarget;
+
+static int map_entry(sd_bus_message *m, const char *key, const char *signature, void *userdata) {
+        const MapTarget *t = userdata;
+        int r;
+
+        r = bus_map_property(m, t->map, key, signature, t->userdata);
+        if (r == 0) /* a key or type this client does not know (a newer daemon's): skipped */
+                r = sd_bus_message_skip(m, signature);
+        return r;
+}
+
+int bus_map_dict(sd_bus_message *m, const BusPropertyMap *map, void *userdata) {
+        return bus_dict_foreach(m, map_entry, &(MapTarget){ .map = map, .userdata = userdata });
 }
 
 int bus_map_dict_array(
@@ -236,27 +325,15 @@ int bus_map_dict_array(
 }
 
 int bus_dict_enter_key(sd_bus_message *m, const char *key) {
+        const char *k;
         int r;
 
         r = sd_bus_message_enter_container(m, 'a', "{sv}");
         if (r < 0)
                 return r;
-        for (;;) {
-                const char *k, *contents;
-
-                r = sd_bus_message_enter_container(m, 'e', "sv");
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        break;
-                r = sd_bus_message_read_basic(m, 's', &k);
-                if (r < 0)
-                        return r;
+        while ((r = bus_dict_next_key(m, &k)) > 0) {
                 if (streq(k, key)) {
-                        r = sd_bus_message_peek_type(m, NULL, &contents);
-                        if (r < 0)
-                                return r;
-                        r = sd_bus_message_enter_container(m, 'v', contents);
+                        r = bus_enter_variant(m, NULL);
                         if (r < 0)
                                 return r;
                         return 1;
@@ -268,6 +345,8 @@ int bus_dict_enter_key(sd_bus_message *m, const char *key) {
                 if (r < 0)
                         return r;
         }
+        if (r < 0)
+                return r;
         r = sd_bus_message_exit_container(m);
         if (r < 0)
                 return r;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* bus-util.h — mptcpctl's D-Bus plumbing: connecting, calling, the error → exit code mapping, and
- * reading a{sv} dictionaries into structs. */
+/* bus-util.h — mptcpctl's D-Bus plumbing: connecting, calling, subscribing to signals, the error → exit
+ * code mapping, and reading a{sv} dictionaries into structs. */
 #pragma once
 
 #include <stdbool.h>
@@ -34,9 +34,16 @@ int bus_exit_code(const sd_bus_error *error, int r, bool daemon_gone);
  * whether the daemon is gone after a NoReply. bus may be NULL. */
 int bus_log_error(sd_bus *bus, const char *what, const sd_bus_error *error, int r);
 
-/* Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS honoured). Negative errno on failure, for
- * bus_log_error(). */
-int bus_open(sd_bus **ret);
+/* Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS honoured): MPTCPCTL_EXIT_OK, or the exit code
+ * of the failure, which is logged. */
+int bus_connect(sd_bus **ret);
+
+/* A call that fills in a reply, such as policy_get_all() or connection_list_call(). */
+typedef int (*BusCallFunc)(sd_bus *bus, sd_bus_error *error, sd_bus_message **ret_reply);
+
+/* Connects and calls call(): MPTCPCTL_EXIT_OK with the bus and the reply, or the exit code of the
+ * failure, logged as failing to "what" (e.g. "list the profiles"). */
+int bus_open_and_call(BusCallFunc call, const char *what, sd_bus **ret_bus, sd_bus_message **ret_reply);
 
 /* Whether mutating calls may let polkit ask for a password: ask_password (no --no-ask-password)
  * and stdin is a terminal. Sets the ALLOW_INTERACTIVE_AUTHORIZATION flag on bus accordingly and
@@ -50,6 +57,26 @@ int bus_call_policy(
 
 /* 1 when the daemon's name has an owner, 0 when not, negative errno when asking failed. */
 int bus_daemon_present(sd_bus *bus);
+
+/* Subscribes to a signal of org.mptcp.Policy1 on /org/mptcp/Policy1. */
+int bus_match_policy_signal(
+        sd_bus *bus, const char *member, sd_bus_message_handler_t callback, void *userdata);
+
+/* Subscribes to the daemon's name changing owner (NameOwnerChanged: appearing, leaving) and to the
+ * loss of this connection (the local Disconnected signal). */
+int bus_match_presence(
+        sd_bus *bus, sd_bus_message_handler_t on_name_owner_changed,
+        sd_bus_message_handler_t on_disconnected, void *userdata);
+
+/* Enters the variant at m, so that the next read is its value; its contents' signature in
+ * *ret_contents (may be NULL). */
+int bus_enter_variant(sd_bus_message *m, const char **ret_contents);
+
+/* Calls f for each entry of the a{sv} at m, with m inside the entry's variant, whose contents are
+ * signature. f reads the value, or skips it (sd_bus_message_skip(m, signature)); a negative return
+ * stops the walk and is returned. */
+typedef int (*BusDictEntryFunc)(sd_bus_message *m, const char *key, const char *signature, void *userdata);
+int bus_dict_foreach(sd_bus_message *m, BusDictEntryFunc f, void *userdata);
 
 /* Reading a{sv}: each entry whose key a map row names and whose variant holds that row's signature
  * is stored at userdata + offset; other entries are skipped (a newer daemon may send more). */
@@ -65,19 +92,17 @@ typedef struct BusPropertyMap {
 
 int bus_map_dict(sd_bus_message *m, const BusPropertyMap *map, void *userdata);
 
-/* The built-in readers on their own: the value at m, of signature "s", "b", "i", "u" or "as",
- * into ptr as above. */
-int bus_map_value(sd_bus_message *m, const char *signature, void *ptr);
+/* Reads one property's value (m inside its variant, whose contents are signature) into the field
+ * of userdata the map row of that name and signature names: 1, or 0 when no row does. */
+int bus_map_property(
+        sd_bus_message *m, const BusPropertyMap *map, const char *name, const char *signature,
+        void *userdata);
 
 /* Reads an aa{sv} into a growing array of elements of size elem_size (zeroed before mapping):
  * array_ptr points to the caller's "T *" array, *n counts its elements; entries are appended. On
  * failure the elements read so far stay in the array for the caller to free. */
 int bus_map_dict_array(
         sd_bus_message *m, const BusPropertyMap *map, void *array_ptr, size_t *n, size_t elem_size);
-
-#define MATCH_NAME_OWNER_CHANGED                                                    \
-        "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus'," \
-        "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='" POLICY_BUS_NAME "'"
 
 /* Finds key in the a{sv} at m and enters its variant, so that the next read is its value: 1, or
  * 0 when there is no such key (m is then past the dictionary). For messages read once. */

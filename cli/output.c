@@ -116,6 +116,12 @@ int json_stdout_finish(JsonWriter *w) {
         return MPTCPCTL_EXIT_OK;
 }
 
+int json_stdout_end(JsonWriter *w, int r, const char *what) {
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", what), MPTCPCTL_EXIT_FAILURE;
+        return json_stdout_finish(w);
+}
+
 int stdout_finish(void) {
         if (fflush(stdout) != 0 || ferror(stdout))
                 return log_error("Failed to write to standard output."), MPTCPCTL_EXIT_FAILURE;

@@ -28,6 +28,9 @@ int table_print(const Table *t, FILE *f);
 void json_stdout_begin(JsonWriter *w);
 /* Ends it; logs a failure and returns the exit code (0 on success). */
 int json_stdout_finish(JsonWriter *w);
+/* Ends it after writing it from a message: r is what writing returned; a negative r is logged as
+ * failing to read "what" (e.g. "the profile list") and gives MPTCPCTL_EXIT_FAILURE. */
+int json_stdout_end(JsonWriter *w, int r, const char *what);
 
 /* The exit code after human output on stdout: 1 when writing failed (logged). */
 int stdout_finish(void);

@@ -88,16 +88,7 @@ int policy_status_read(sd_bus_message *reply, PolicyStatus *s) {
 
 int policy_status_read_property(
         sd_bus_message *m, const char *name, const char *signature, PolicyStatus *s) {
-        int r;
-
-        for (const BusPropertyMap *row = status_map; row->name; row++) {
-                if (!streq(row->name, name) || !streq(row->signature, signature))
-                        continue;
-                r = row->parse ? row->parse(m, (uint8_t *) s + row->offset)
-                               : bus_map_value(m, row->signature, (uint8_t *) s + row->offset);
-                return r < 0 ? r : 1;
-        }
-        return 0;
+        return bus_map_property(m, status_map, name, signature, s);
 }
 
 void policy_status_done(PolicyStatus *s) {

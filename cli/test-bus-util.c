@@ -67,6 +67,21 @@ static sd_bus *message_factory(void) {
         return bus;
 }
 
+/* What to_json() makes of m, as compact JSON text (the caller frees it). */
+static char *json_of(sd_bus_message *m, int (*to_json)(sd_bus_message *m, JsonWriter *w)) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+        JsonWriter w;
+
+        check(f);
+        json_writer_init(&w, f, false);
+        check_ok(to_json(m, &w));
+        check_eq(json_writer_finish(&w), 0);
+        check_eq(fclose(f), 0);
+        return buf;
+}
+
 /* Appends the a{sv} of one profile. */
 static void append_profile(sd_bus_message *m, const char *name, bool usable) {
         check_ok(sd_bus_message_open_container(m, 'a', "{sv}"));
@@ -145,16 +160,9 @@ TEST(value_to_json) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = message_factory();
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = get_all_reply(bus);
         _cleanup_free_ char *buf = NULL;
-        size_t size = 0;
-        FILE *f = open_memstream(&buf, &size);
-        JsonWriter w;
 
-        check(f);
-        json_writer_init(&w, f, false);
         check_ok(sd_bus_message_rewind(m, true));
-        check_ok(bus_value_to_json(m, &w));
-        check_eq(json_writer_finish(&w), 0);
-        check_eq(fclose(f), 0);
+        buf = json_of(m, bus_value_to_json);
         check_streq(
                 buf,
                 "{\"ActiveProfile\":\"metered\",\"ProfileMode\":\"auto\",\"Version\":7,"
@@ -185,9 +193,6 @@ TEST(connection_list) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         _cleanup_(connection_list_done) ConnectionList l = {};
         _cleanup_free_ char *buf = NULL;
-        size_t size = 0;
-        FILE *f;
-        JsonWriter w;
 
         check_ok(sd_bus_message_new_signal(bus, &m, "/test", "org.test", "Test"));
         check_ok(sd_bus_message_open_container(m, 'a', "(ubsssaa{sv})"));
@@ -214,12 +219,7 @@ TEST(connection_list) {
         check(l.connections[1].server_side);
         check_eq(l.connections[1].n_subflows, 0);
 
-        f = open_memstream(&buf, &size);
-        check(f);
-        json_writer_init(&w, f, false);
-        check_ok(connection_list_to_json(m, &w));
-        check_eq(json_writer_finish(&w), 0);
-        check_eq(fclose(f), 0);
+        buf = json_of(m, connection_list_to_json);
         check_streq(
                 buf, "[{\"Token\":3735928559,\"ServerSide\":false,\"PathManager\":\"userspace\","
                      "\"Local\":\"10.71.1.1:1000\",\"Remote\":\"10.71.1.2:5201\",\"Subflows\":["

@@ -49,26 +49,18 @@ static int print_human(const ConnectionList *l) {
 int verb_connections(int argc, char *argv[]) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(connection_list_done) ConnectionList l = {};
         int r;
 
-        r = bus_open(&bus);
-        if (r < 0)
-                return bus_log_error(NULL, "connect to the system bus", NULL, r);
-        r = connection_list_call(bus, &error, &reply);
-        if (r < 0)
-                return bus_log_error(bus, "list the connections", &error, r);
-
+        r = bus_open_and_call(connection_list_call, "list the connections", &bus, &reply);
+        if (r != MPTCPCTL_EXIT_OK)
+                return r;
         if (arg_json != JSON_FORMAT_OFF) {
                 JsonWriter w;
 
                 json_stdout_begin(&w);
                 r = connection_list_to_json(reply, &w);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to read the connection list: %m"),
-                               MPTCPCTL_EXIT_FAILURE;
-                return json_stdout_finish(&w);
+                return json_stdout_end(&w, r, "the connection list");
         }
         r = connection_list_read(reply, &l);
         if (r < 0)

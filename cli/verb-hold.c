@@ -172,9 +172,9 @@ int verb_profile_hold(int argc, char *argv[]) {
             (arg_application_id && !string_ok("--application-id", arg_application_id)))
                 return MPTCPCTL_EXIT_USAGE;
 
-        r = bus_open(&bus);
-        if (r < 0)
-                return bus_log_error(NULL, "connect to the system bus", NULL, r);
+        r = bus_connect(&bus);
+        if (r != MPTCPCTL_EXIT_OK)
+                return r;
         h.bus = bus;
         r = sd_event_new(&event);
         if (r < 0)
@@ -185,15 +185,9 @@ int verb_profile_hold(int argc, char *argv[]) {
                        MPTCPCTL_EXIT_FAILURE;
 
         /* Subscribed before the hold exists, so no end of it can slip by. */
-        r = sd_bus_match_signal(
-                bus, NULL, POLICY_BUS_NAME, POLICY_OBJECT_PATH, POLICY_INTERFACE, "ProfileReleased",
-                on_profile_released, &h);
+        r = bus_match_policy_signal(bus, "ProfileReleased", on_profile_released, &h);
         if (r >= 0)
-                r = sd_bus_add_match(bus, NULL, MATCH_NAME_OWNER_CHANGED, on_name_owner_changed, &h);
-        if (r >= 0)
-                r = sd_bus_match_signal(
-                        bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
-                        "org.freedesktop.DBus.Local", "Disconnected", on_disconnected, &h);
+                r = bus_match_presence(bus, on_name_owner_changed, on_disconnected, &h);
         if (r < 0)
                 return bus_log_error(bus, "subscribe to the daemon's signals", NULL, r);
 

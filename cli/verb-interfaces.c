@@ -63,25 +63,18 @@ static int print_json(sd_bus_message *reply) {
                 json_begin_array(&w);
                 json_end_array(&w);
         }
-        if (r < 0)
-                return log_error_errno(r, "Failed to read the interface list: %m"), MPTCPCTL_EXIT_FAILURE;
-        return json_stdout_finish(&w);
+        return json_stdout_end(&w, r, "the interface list");
 }
 
 int verb_interfaces(int argc, char *argv[]) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(policy_status_done) PolicyStatus s = {};
         int r;
 
-        r = bus_open(&bus);
-        if (r < 0)
-                return bus_log_error(NULL, "connect to the system bus", NULL, r);
-        r = policy_get_all(bus, &error, &reply);
-        if (r < 0)
-                return bus_log_error(bus, "list the interfaces", &error, r);
-
+        r = bus_open_and_call(policy_get_all, "list the interfaces", &bus, &reply);
+        if (r != MPTCPCTL_EXIT_OK)
+                return r;
         if (arg_json != JSON_FORMAT_OFF)
                 return print_json(reply);
         r = policy_status_read(reply, &s);

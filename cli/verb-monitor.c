@@ -129,8 +129,10 @@ static int print_property_human(sd_bus_message *m, const char *name, const char 
         return 0;
 }
 
-/* One line for one property whose value is next in m (inside its variant of that signature). */
-static int print_property(Monitor *mon, sd_bus_message *m, const char *name, const char *signature) {
+/* One line for one property whose value is next in m (inside its variant of that signature); a
+ * BusDictEntryFunc with the Monitor as userdata. */
+static int print_property(sd_bus_message *m, const char *name, const char *signature, void *userdata) {
+        Monitor *mon = userdata;
         JsonWriter w;
         int r;
 
@@ -159,11 +161,9 @@ static int print_invalidated(Monitor *mon, const char *name) {
                 mon->bus, POLICY_BUS_NAME, POLICY_OBJECT_PATH, "org.freedesktop.DBus.Properties", "Get",
                 &error, &reply, "ss", POLICY_INTERFACE, name);
         if (r >= 0)
-                r = sd_bus_message_peek_type(reply, NULL, &contents);
+                r = bus_enter_variant(reply, &contents);
         if (r >= 0)
-                r = sd_bus_message_enter_container(reply, 'v', contents);
-        if (r >= 0)
-                return print_property(mon, reply, name, contents);
+                return print_property(reply, name, contents, mon);
 
         line_begin(mon, &w, "PropertyChanged");
         if (mon->json) {
@@ -185,28 +185,7 @@ static int on_properties_changed(sd_bus_message *m, void *userdata, sd_bus_error
         r = sd_bus_message_read(m, "s", &interface);
         if (r < 0 || !streq(interface, POLICY_INTERFACE))
                 goto fail;
-        r = sd_bus_message_enter_container(m, 'a', "{sv}");
-        if (r < 0)
-                goto fail;
-        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-                const char *name, *contents;
-
-                r = sd_bus_message_read(m, "s", &name);
-                if (r >= 0)
-                        r = sd_bus_message_peek_type(m, NULL, &contents);
-                if (r >= 0)
-                        r = sd_bus_message_enter_container(m, 'v', contents);
-                if (r >= 0)
-                        r = print_property(mon, m, name, contents);
-                if (r >= 0)
-                        r = sd_bus_message_exit_container(m);
-                if (r >= 0)
-                        r = sd_bus_message_exit_container(m);
-                if (r < 0)
-                        goto fail;
-        }
-        if (r >= 0)
-                r = sd_bus_message_exit_container(m);
+        r = bus_dict_foreach(m, print_property, mon);
         if (r >= 0)
                 r = sd_bus_message_read_strv(m, &invalidated);
         if (r < 0)
@@ -219,51 +198,32 @@ fail:
         return 0;
 }
 
-/* Event details: Key=value, strings bare, booleans yes/no, the rest as compact JSON. */
-static int print_details_human(sd_bus_message *m) {
+/* One of an event's details: " Key=value", strings bare, booleans yes/no, the rest as compact JSON. */
+static int print_detail(sd_bus_message *m, const char *key, const char *signature, void *userdata) {
         int r;
 
-        r = sd_bus_message_enter_container(m, 'a', "{sv}");
-        if (r < 0)
-                return r;
-        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-                const char *key, *contents;
+        printf(" %s=", key);
+        if (streq(signature, "s")) {
+                const char *s;
+
+                r = sd_bus_message_read_basic(m, 's', &s);
+                if (r < 0)
+                        return r;
+                fputs(s, stdout);
+        } else if (streq(signature, "b")) {
+                int b;
+
+                r = sd_bus_message_read_basic(m, 'b', &b);
+                if (r < 0)
+                        return r;
+                fputs(b ? "yes" : "no", stdout);
+        } else {
                 JsonWriter w;
 
-                r = sd_bus_message_read(m, "s", &key);
-                if (r < 0)
-                        return r;
-                r = sd_bus_message_peek_type(m, NULL, &contents);
-                if (r < 0)
-                        return r;
-                printf(" %s=", key);
-                if (streq(contents, "s")) {
-                        const char *s;
-
-                        r = sd_bus_message_read(m, "v", "s", &s);
-                        if (r < 0)
-                                return r;
-                        fputs(s, stdout);
-                } else if (streq(contents, "b")) {
-                        int b;
-
-                        r = sd_bus_message_read(m, "v", "b", &b);
-                        if (r < 0)
-                                return r;
-                        fputs(b ? "yes" : "no", stdout);
-                } else {
-                        json_writer_init(&w, stdout, false);
-                        r = bus_value_to_json(m, &w);
-                        if (r < 0)
-                                return r;
-                }
-                r = sd_bus_message_exit_container(m);
-                if (r < 0)
-                        return r;
+                json_writer_init(&w, stdout, false);
+                return bus_value_to_json(m, &w);
         }
-        if (r < 0)
-                return r;
-        return sd_bus_message_exit_container(m);
+        return 0;
 }
 
 /* "connection 3a1f09c2 subflow-established Interface=lte Local=... Remote=... Backup=no". */
@@ -287,7 +247,7 @@ static int on_connection_event(sd_bus_message *m, void *userdata, sd_bus_error *
                 r = bus_value_to_json(m, &w);
         } else {
                 printf("connection %08" PRIx32 " %s", token, event);
-                r = print_details_human(m);
+                r = bus_dict_foreach(m, print_detail, NULL);
         }
         line_end(mon, &w);
         if (r < 0)
@@ -342,9 +302,9 @@ int verb_monitor(int argc, char *argv[]) {
         sigset_t mask;
         int r;
 
-        r = bus_open(&bus);
-        if (r < 0)
-                return bus_log_error(NULL, "connect to the system bus", NULL, r);
+        r = bus_connect(&bus);
+        if (r != MPTCPCTL_EXIT_OK)
+                return r;
         mon.bus = bus;
 
         sigemptyset(&mask);
@@ -365,15 +325,9 @@ int verb_monitor(int argc, char *argv[]) {
 
         r = sd_bus_add_match(bus, NULL, MATCH_PROPERTIES_CHANGED, on_properties_changed, &mon);
         if (r >= 0)
-                r = sd_bus_match_signal(
-                        bus, NULL, POLICY_BUS_NAME, POLICY_OBJECT_PATH, POLICY_INTERFACE, "ConnectionEvent",
-                        on_connection_event, &mon);
+                r = bus_match_policy_signal(bus, "ConnectionEvent", on_connection_event, &mon);
         if (r >= 0)
-                r = sd_bus_add_match(bus, NULL, MATCH_NAME_OWNER_CHANGED, on_name_owner_changed, &mon);
-        if (r >= 0)
-                r = sd_bus_match_signal(
-                        bus, NULL, "org.freedesktop.DBus.Local", "/org/freedesktop/DBus/Local",
-                        "org.freedesktop.DBus.Local", "Disconnected", on_disconnected, &mon);
+                r = bus_match_presence(bus, on_name_owner_changed, on_disconnected, &mon);
         if (r < 0)
                 return bus_log_error(bus, "subscribe to the daemon's signals", NULL, r);
 

@@ -53,12 +53,12 @@ static int print_profiles_json(sd_bus_message *reply, const PolicyStatus *s) {
         size_t i = 0;
         int r;
 
-        r = sd_bus_message_rewind(reply, true);
-        if (r < 0)
-                goto fail;
         json_stdout_begin(&w);
-        json_begin_array(&w);
-        r = bus_dict_enter_key(reply, "Profiles");
+        r = sd_bus_message_rewind(reply, true);
+        if (r >= 0) {
+                json_begin_array(&w);
+                r = bus_dict_enter_key(reply, "Profiles");
+        }
         if (r > 0) {
                 r = sd_bus_message_enter_container(reply, 'a', "a{sv}");
                 while (r >= 0 && (r = sd_bus_message_at_end(reply, false)) == 0) {
@@ -73,27 +73,20 @@ static int print_profiles_json(sd_bus_message *reply, const PolicyStatus *s) {
                         i++;
                 }
         }
-        if (r < 0)
-                goto fail;
-        json_end_array(&w);
-        return json_stdout_finish(&w);
-fail:
-        return log_error_errno(r, "Failed to read the profile list: %m"), MPTCPCTL_EXIT_FAILURE;
+        if (r >= 0)
+                json_end_array(&w);
+        return json_stdout_end(&w, r, "the profile list");
 }
 
 int verb_profile_list(int argc, char *argv[]) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(policy_status_done) PolicyStatus s = {};
         int r;
 
-        r = bus_open(&bus);
-        if (r < 0)
-                return bus_log_error(NULL, "connect to the system bus", NULL, r);
-        r = policy_get_all(bus, &error, &reply);
-        if (r < 0)
-                return bus_log_error(bus, "list the profiles", &error, r);
+        r = bus_open_and_call(policy_get_all, "list the profiles", &bus, &reply);
+        if (r != MPTCPCTL_EXIT_OK)
+                return r;
         r = policy_status_read(reply, &s);
         if (r < 0)
                 return log_error_errno(r, "Failed to parse the profile list: %m"), MPTCPCTL_EXIT_FAILURE;
@@ -110,9 +103,9 @@ static int print_string_property(const char *property, const char *what) {
         _cleanup_free_ char *value = NULL;
         int r;
 
-        r = bus_open(&bus);
-        if (r < 0)
-                return bus_log_error(NULL, "connect to the system bus", NULL, r);
+        r = bus_connect(&bus);
+        if (r != MPTCPCTL_EXIT_OK)
+                return r;
         r = sd_bus_get_property_string(
                 bus, POLICY_BUS_NAME, POLICY_OBJECT_PATH, POLICY_INTERFACE, property, &error, &value);
         if (r < 0)
@@ -139,41 +132,33 @@ int verb_mode_get(int argc, char *argv[]) {
         return print_string_property("ProfileMode", "read the profile mode");
 }
 
-int verb_profile_set(int argc, char *argv[]) {
+/* Calls a setter whose arguments are a string and "interactive" (SetProfile, SetProfileMode). */
+static int call_setter(const char *method, const char *value, const char *what) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
         bool interactive;
         int r;
 
-        r = bus_open(&bus);
-        if (r < 0)
-                return bus_log_error(NULL, "connect to the system bus", NULL, r);
+        r = bus_connect(&bus);
+        if (r != MPTCPCTL_EXIT_OK)
+                return r;
         interactive = bus_setup_interactive(bus, arg_ask_password);
-        r = bus_call_policy(bus, "SetProfile", &error, NULL, "sb", argv[1], interactive);
+        r = bus_call_policy(bus, method, &error, NULL, "sb", value, interactive);
         if (r < 0)
-                return bus_log_error(bus, "set the profile", &error, r);
+                return bus_log_error(bus, what, &error, r);
         return MPTCPCTL_EXIT_OK;
 }
 
-int verb_mode_set(int argc, char *argv[]) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-        bool interactive;
-        int r;
+int verb_profile_set(int argc, char *argv[]) {
+        return call_setter("SetProfile", argv[1], "set the profile");
+}
 
+int verb_mode_set(int argc, char *argv[]) {
         if (!streq(argv[1], "auto") && !streq(argv[1], "manual")) {
                 log_error("Unknown mode '%s'; expected auto or manual.", argv[1]);
                 return MPTCPCTL_EXIT_USAGE;
         }
-
-        r = bus_open(&bus);
-        if (r < 0)
-                return bus_log_error(NULL, "connect to the system bus", NULL, r);
-        interactive = bus_setup_interactive(bus, arg_ask_password);
-        r = bus_call_policy(bus, "SetProfileMode", &error, NULL, "sb", argv[1], interactive);
-        if (r < 0)
-                return bus_log_error(bus, "set the profile mode", &error, r);
-        return MPTCPCTL_EXIT_OK;
+        return call_setter("SetProfileMode", argv[1], "set the profile mode");
 }
 
 /* A cookie: decimal, 0 to 2^32-1, nothing else. */
@@ -202,9 +187,9 @@ int verb_profile_release(int argc, char *argv[]) {
                 return MPTCPCTL_EXIT_USAGE;
         }
 
-        r = bus_open(&bus);
-        if (r < 0)
-                return bus_log_error(NULL, "connect to the system bus", NULL, r);
+        r = bus_connect(&bus);
+        if (r != MPTCPCTL_EXIT_OK)
+                return r;
         r = bus_call_policy(bus, "ReleaseProfile", &error, NULL, "u", cookie);
         if (r < 0)
                 return bus_log_error(bus, "release the hold", &error, r);

@@ -12,9 +12,9 @@ int verb_reload(int argc, char *argv[]) {
         bool interactive;
         int r;
 
-        r = bus_open(&bus);
-        if (r < 0)
-                return bus_log_error(NULL, "connect to the system bus", NULL, r);
+        r = bus_connect(&bus);
+        if (r != MPTCPCTL_EXIT_OK)
+                return r;
         interactive = bus_setup_interactive(bus, arg_ask_password);
         r = bus_call_policy(bus, "Reload", &error, NULL, "b", interactive);
         if (r >= 0)

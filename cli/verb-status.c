@@ -106,20 +106,18 @@ static int print_json(sd_bus_message *reply, const PolicyStatus *s, size_t n_con
         JsonWriter w;
         int r;
 
-        r = sd_bus_message_rewind(reply, true);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read the daemon's properties: %m"),
-                       MPTCPCTL_EXIT_FAILURE;
         json_stdout_begin(&w);
-        json_begin_object(&w);
-        r = bus_dict_members_to_json(reply, &w);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read the daemon's properties: %m"),
-                       MPTCPCTL_EXIT_FAILURE;
-        json_key_string(&w, "ActiveProfileReason", policy_status_active_reason(s));
-        json_key_uint(&w, "ConnectionCount", n_connections);
-        json_end_object(&w);
-        return json_stdout_finish(&w);
+        r = sd_bus_message_rewind(reply, true);
+        if (r >= 0) {
+                json_begin_object(&w);
+                r = bus_dict_members_to_json(reply, &w);
+        }
+        if (r >= 0) {
+                json_key_string(&w, "ActiveProfileReason", policy_status_active_reason(s));
+                json_key_uint(&w, "ConnectionCount", n_connections);
+                json_end_object(&w);
+        }
+        return json_stdout_end(&w, r, "the daemon's properties");
 }
 
 int verb_status(int argc, char *argv[]) {
@@ -130,12 +128,9 @@ int verb_status(int argc, char *argv[]) {
         _cleanup_(connection_list_done) ConnectionList l = {};
         int r;
 
-        r = bus_open(&bus);
-        if (r < 0)
-                return bus_log_error(NULL, "connect to the system bus", NULL, r);
-        r = policy_get_all(bus, &error, &reply);
-        if (r < 0)
-                return bus_log_error(bus, "read the daemon's properties", &error, r);
+        r = bus_open_and_call(policy_get_all, "read the daemon's properties", &bus, &reply);
+        if (r != MPTCPCTL_EXIT_OK)
+                return r;
         r = policy_status_read(reply, &s);
         if (r < 0)
                 return log_error_errno(r, "Failed to parse the daemon's properties: %m"),

@@ -144,6 +144,13 @@ static size_t utf8_sequence_length(const unsigned char *s) {
         return n;
 }
 
+/* The characters JSON escapes with a backslash and a letter; other control characters are written
+ * as \u00XX. */
+static const char *const short_escapes[] = {
+        ['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b", ['\f'] = "\\f",
+        ['\n'] = "\\n", ['\r'] = "\\r",  ['\t'] = "\\t",
+};
+
 void json_write_string_literal(FILE *f, const char *s) {
         const unsigned char *p = (const unsigned char *) s;
 
@@ -151,38 +158,13 @@ void json_write_string_literal(FILE *f, const char *s) {
         while (*p) {
                 size_t n;
 
-                switch (*p) {
-                case '"':
-                        fputs("\\\"", f);
-                        break;
-                case '\\':
-                        fputs("\\\\", f);
-                        break;
-                case '\b':
-                        fputs("\\b", f);
-                        break;
-                case '\f':
-                        fputs("\\f", f);
-                        break;
-                case '\n':
-                        fputs("\\n", f);
-                        break;
-                case '\r':
-                        fputs("\\r", f);
-                        break;
-                case '\t':
-                        fputs("\\t", f);
-                        break;
-                default:
-                        if (*p < 0x20) {
-                                fprintf(f, "\\u%04x", (unsigned) *p);
-                                break;
-                        }
-                        n = utf8_sequence_length(p);
-                        if (n == 0) {
-                                fputs("\\ufffd", f);
-                                break;
-                        }
+                if (*p < ELEMENTSOF(short_escapes) && short_escapes[*p])
+                        fputs(short_escapes[*p], f);
+                else if (*p < 0x20)
+                        fprintf(f, "\\u%04x", (unsigned) *p);
+                else if ((n = utf8_sequence_length(p)) == 0)
+                        fputs("\\ufffd", f);
+                else {
                         fwrite(p, 1, n, f);
                         p += n;
                         continue;
