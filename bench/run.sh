@@ -190,7 +190,7 @@ pm_start() {
         policyd)
                 PM_PID=$(lab_client python3 "$repo/tests/integration/run-notify.py" --timeout 10 -- \
                         "$POLICYD" --config "$repo/tests/integration/lab-config.yaml" \
-                        --profiles "$repo/policies" 2>>"$PM_LOG") ||
+                        --profiles "$repo/policies" --no-bus --no-bpf --state-dir "$OUT/policyd-state" 2>>"$PM_LOG") ||
                         { cat "$PM_LOG" >&2; die "mptcp-policyd did not start"; }
                 lab_track_pid "$PM_PID"
                 ;;

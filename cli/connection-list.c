@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* connection-list.c — the daemon's ListConnections() answer, as structs or as JSON. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,18 @@
 
 #define CONNECTION_SIGNATURE "ubsssaa{sv}"
 
+/* "t" values; BytesAcked (sent only with telemetry) also marks the subflow as having it. */
+static int parse_u64(sd_bus_message *m, void *ptr) {
+        return sd_bus_message_read_basic(m, 't', (uint64_t *) ptr);
+}
+
+static int parse_bytes_acked(sd_bus_message *m, void *ptr) {
+        SubflowInfo *f = (SubflowInfo *) ((uint8_t *) ptr - offsetof(SubflowInfo, bytes_acked));
+
+        f->have_telemetry = true;
+        return parse_u64(m, ptr);
+}
+
 static const BusPropertyMap subflow_map[] = {
         { "Interface", "s", NULL, offsetof(SubflowInfo, interface) },
         { "Local", "s", NULL, offsetof(SubflowInfo, local) },
@@ -18,6 +31,11 @@ static const BusPropertyMap subflow_map[] = {
         { "Backup", "b", NULL, offsetof(SubflowInfo, backup) },
         { "State", "s", NULL, offsetof(SubflowInfo, state) },
         { "Initial", "b", NULL, offsetof(SubflowInfo, initial) },
+        { "SmoothedRtt", "u", NULL, offsetof(SubflowInfo, srtt_usec) },
+        { "BytesAcked", "t", parse_bytes_acked, offsetof(SubflowInfo, bytes_acked) },
+        { "BytesReceived", "t", parse_u64, offsetof(SubflowInfo, bytes_received) },
+        { "Retransmits", "u", NULL, offsetof(SubflowInfo, retransmits) },
+        { "PacingRate", "t", parse_u64, offsetof(SubflowInfo, pacing_rate) },
         {},
 };
 

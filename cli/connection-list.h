@@ -11,6 +11,10 @@
 typedef struct SubflowInfo {
         char *interface, *local, *remote, *state;
         bool backup, initial;
+        /* BPF telemetry; have_telemetry false when the daemon sent none. */
+        bool have_telemetry;
+        uint32_t srtt_usec, retransmits;
+        uint64_t bytes_acked, bytes_received, pacing_rate;
 } SubflowInfo;
 
 typedef struct ConnectionInfo {

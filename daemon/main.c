@@ -30,11 +30,18 @@ static void help(void) {
                "     --state-dir=DIR     Where the selected profile and mode are kept\n"
                "                         (default: the config's state-dir, else %s)\n"
                "     --no-bus            Do not connect to the system bus (no D-Bus API)\n"
+               "     --no-bpf            Do not load the BPF sock_ops program (no pacing caps,\n"
+               "                         congestion control, notsent-lowat or telemetry)\n"
+               "     --bpf-pin-dir=DIR   Pin the BPF maps and link under DIR, on a mounted bpffs\n"
+               "                         (default: %s)\n"
+               "     --bpf-detach-on-exit\n"
+               "                         On SIGTERM/SIGINT detach the BPF program and remove its\n"
+               "                         pins (default: keep them, the policy keeps applying)\n"
                "     --log-level=LEVEL   debug, info, notice, warning, err (default: info)\n"
                "     --event-buffer=BYTES\n"
                "                         Receive buffer of the MPTCP event socket (default: 8 MiB;\n"
                "                         4 KiB..256 MiB); small values exercise overflow recovery\n",
-               CONFIG_FILE, PROFILES_ETC_DIR, PROFILES_SHIPPED_DIR, STATE_DIR);
+               CONFIG_FILE, PROFILES_ETC_DIR, PROFILES_SHIPPED_DIR, STATE_DIR, BPF_LOADER_PIN_ROOT_DEFAULT);
 }
 
 static int parse_argv(int argc, char *argv[], Arguments *args) {
@@ -46,6 +53,9 @@ static int parse_argv(int argc, char *argv[], Arguments *args) {
                 ARG_EVENT_BUFFER,
                 ARG_STATE_DIR,
                 ARG_NO_BUS,
+                ARG_NO_BPF,
+                ARG_BPF_PIN_DIR,
+                ARG_BPF_DETACH_ON_EXIT,
         };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
@@ -56,6 +66,9 @@ static int parse_argv(int argc, char *argv[], Arguments *args) {
                 { "event-buffer", required_argument, NULL, ARG_EVENT_BUFFER },
                 { "state-dir", required_argument, NULL, ARG_STATE_DIR },
                 { "no-bus", no_argument, NULL, ARG_NO_BUS },
+                { "no-bpf", no_argument, NULL, ARG_NO_BPF },
+                { "bpf-pin-dir", required_argument, NULL, ARG_BPF_PIN_DIR },
+                { "bpf-detach-on-exit", no_argument, NULL, ARG_BPF_DETACH_ON_EXIT },
                 {},
         };
         int c, r;
@@ -100,6 +113,19 @@ static int parse_argv(int argc, char *argv[], Arguments *args) {
                         break;
                 case ARG_NO_BUS:
                         args->options.no_bus = true;
+                        break;
+                case ARG_NO_BPF:
+                        args->options.no_bpf = true;
+                        break;
+                case ARG_BPF_PIN_DIR:
+                        if (*optarg != '/') {
+                                log_error("--bpf-pin-dir needs an absolute directory, not \"%s\".", optarg);
+                                return -EINVAL;
+                        }
+                        args->options.bpf_pin_dir = optarg;
+                        break;
+                case ARG_BPF_DETACH_ON_EXIT:
+                        args->options.bpf_detach_on_exit = true;
                         break;
                 case ARG_EVENT_BUFFER: {
                         char *end;

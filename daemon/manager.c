@@ -170,6 +170,8 @@ Manager *manager_free(Manager *m) {
         manager_drop_holds(m, false); /* their holder tracking belongs to the bus connection */
         route_watch_free(m->routes);
         bus_service_free(m->bus);
+        bpf_backend_free(m->bpf); /* without stop: the pins keep the program (a failed start) */
+        sched_backend_done(&m->sched);
         hold_table_done(&m->holds);
         free(m->selected_profile);
         sd_event_source_disable_unref(m->resync_source);
@@ -270,6 +272,13 @@ static bool update_active_profile(Manager *m) {
         return changed;
 }
 
+/* Decides again with the BPF telemetry in the facts (priority-based overflow needs it). Into
+ * decisions, which has room for m->interfaces.n. */
+static int decide_with_telemetry(Manager *m, InterfaceDecision *decisions) {
+        bpf_backend_fill_facts(m->bpf, m->interfaces.facts, m->interfaces.n);
+        return policy_decide(m->profile, &m->capabilities, m->interfaces.facts, m->interfaces.n, decisions);
+}
+
 static int update_interfaces(Manager *m) {
         int r;
 
@@ -277,7 +286,43 @@ static int update_interfaces(Manager *m) {
                                    m->options.sysfs_root, m->profile, &m->capabilities);
         if (r < 0)
                 log_warning_errno(r, "Failed to update interface facts; keeping the previous ones: %m");
+        else if (!m->interfaces.refused && m->interfaces.n > 0 &&
+                 bpf_backend_state(m->bpf) == BPF_BACKEND_ATTACHED)
+                (void) decide_with_telemetry(m, m->interfaces.decisions);
         return r;
+}
+
+/* What reaches the kernel; the flags only explain a decision. */
+static bool decisions_equal(const InterfaceDecision *a, const InterfaceDecision *b) {
+        return a->ifindex == b->ifindex && a->backup == b->backup && a->use == b->use &&
+               a->subflows == b->subflows && a->pacing_cap_bps == b->pacing_cap_bps &&
+               a->notsent_lowat == b->notsent_lowat && streq(a->congestion, b->congestion);
+}
+
+/* A decision the telemetry changed stays at least this long (against flapping: an overflow
+ * relieves the very delay that caused it). */
+#define TELEMETRY_DWELL_USEC (3 * 1000 * 1000)
+
+/* Every telemetry read: applies again only when a decision changes with the new figures. */
+static void on_bpf_telemetry(BpfBackend *b, void *userdata) {
+        _cleanup_free_ InterfaceDecision *d = NULL;
+        Manager *m = userdata;
+
+        if (!m->profile || m->interfaces.refused || m->interfaces.n == 0)
+                return;
+        if (m->telemetry_change_usec != 0 && now(CLOCK_MONOTONIC) - m->telemetry_change_usec < TELEMETRY_DWELL_USEC)
+                return;
+        d = new0(InterfaceDecision, m->interfaces.n);
+        if (!d || decide_with_telemetry(m, d) < 0)
+                return;
+        for (size_t i = 0; i < m->interfaces.n; i++)
+                if (!decisions_equal(&d[i], &m->interfaces.decisions[i])) {
+                        log_info("Interface %s: telemetry changes its decision to %s.", d[i].name,
+                                 interface_decision_to_string(&d[i]));
+                        m->telemetry_change_usec = now(CLOCK_MONOTONIC);
+                        manager_apply(m);
+                        return;
+                }
 }
 
 void manager_apply(Manager *m) {
@@ -317,6 +362,11 @@ void manager_apply(Manager *m) {
         }
         if (m->pm_kind == PM_KIND_KERNEL)
                 (void) kernel_backend_apply(m);
+        if (!m->interfaces.refused) {
+                (void) bpf_backend_apply(m->bpf, m->interfaces.decisions, m->interfaces.n);
+                sched_backend_apply(&m->sched, m->profile->steering, m->interfaces.facts, m->interfaces.decisions,
+                                    m->interfaces.n, m->options.bpf_pin_dir);
+        }
 
         for (size_t i = 0; i < m->interfaces.n; i++) {
                 const InterfaceFacts *f = &m->interfaces.facts[i];
@@ -386,6 +436,18 @@ int manager_start(Manager *m) {
                 return log_error_errno(-ENOENT, "No profile to run.");
         m->pm_kind = m->profile->path_manager == PATH_MANAGER_KERNEL ? PM_KIND_KERNEL : PM_KIND_USERSPACE;
 
+        /* BPF before the first apply, so that its parameters go with it. Never fatal. */
+        r = bpf_backend_new(m->event,
+                            &(BpfBackendOptions){
+                                    .disabled = m->options.no_bpf,
+                                    .pin_dir = m->options.bpf_pin_dir,
+                                    .cgroup = m->settings->config->bpf_cgroup,
+                            },
+                            on_bpf_telemetry, m, &m->bpf);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the BPF backend: %m");
+        sched_backend_init(&m->sched, m->options.no_bpf);
+
         r = pm_sysctl_mptcp_enabled(NULL);
         if (r < 0)
                 return log_error_errno(r, "Cannot read net.mptcp.enabled (is MPTCP built into this kernel?): %m");
@@ -438,6 +500,12 @@ int manager_start(Manager *m) {
 
 void manager_stop(Manager *m) {
         int r;
+
+        /* By default the program and its parameters stay (pinned): policy keeps applying while
+         * the daemon is down, and the next start takes over without a gap. */
+        bpf_backend_stop(m->bpf, m->options.bpf_detach_on_exit);
+        /* The scheduler is chosen per namespace (net.mptcp.scheduler): put back what was there. */
+        sched_backend_done(&m->sched);
 
         /* Leave no endpoint behind: the namespace goes back to what it was without us. */
         if (m->pm && m->sysctl_saved.valid && m->pm_kind == PM_KIND_KERNEL)

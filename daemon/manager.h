@@ -5,6 +5,7 @@
 #include <systemd/sd-event.h>
 
 #include "address-ids.h"
+#include "bpf-backend.h"
 #include "connection.h"
 #include "interfaces.h"
 #include "link-tracker.h"
@@ -12,6 +13,7 @@
 #include "pm-sysctl.h"
 #include "profile-choice.h"
 #include "route-watch.h"
+#include "sched-backend.h"
 #include "settings.h"
 
 typedef struct ManagerStats {
@@ -33,6 +35,9 @@ typedef struct ManagerOptions {
         int event_buffer;          /* event socket receive buffer, bytes; 0 = PM_EVENT_RCVBUF_DEFAULT */
         const char *state_dir;     /* --state-dir; NULL = the config's state-dir, else STATE_DIR */
         bool no_bus;               /* --no-bus: never connect to the system bus */
+        bool no_bpf;               /* --no-bpf: no sock_ops program, no telemetry */
+        const char *bpf_pin_dir;   /* --bpf-pin-dir; NULL = BPF_LOADER_PIN_ROOT_DEFAULT */
+        bool bpf_detach_on_exit;   /* --bpf-detach-on-exit: a clean stop detaches and unpins */
 } ManagerOptions;
 
 /* Why the active profile is the one in force. */
@@ -81,6 +86,9 @@ typedef struct Manager {
         RouteWatch *routes;  /* default route changes re-run the auto rules */
 
         BusService *bus; /* NULL with --no-bus */
+        BpfBackend *bpf; /* always there after manager_start; says why when BPF is not in use */
+        SchedBackend sched; /* the BPF MPTCP scheduler, where the kernel has one */
+        uint64_t telemetry_change_usec; /* CLOCK_MONOTONIC of the last telemetry-driven apply */
 
         PmKind pm_kind;
         PmSysctlSaved sysctl_saved;

@@ -87,28 +87,27 @@ static size_t features(const Manager *m, const char *ret[static 8]) {
 
         ret[n++] = "userspace-pm";
         ret[n++] = "kernel-pm";
+        /* Pacing caps, congestion control, notsent-lowat and telemetry per subflow. */
+        if (bpf_backend_state(m->bpf) == BPF_BACKEND_ATTACHED)
+                ret[n++] = "bpf-sockops";
+        if (sched_backend_feature(&m->sched))
+                ret[n++] = sched_backend_feature(&m->sched);
         return n;
 }
 
-static bool profile_needs_bpf(const Manager *m) {
-        for (size_t i = 0; i < m->interfaces.n; i++) {
-                const InterfaceDecision *d = &m->interfaces.decisions[i];
-
-                if (d->pacing_cap_bps > 0 || d->congestion[0] || d->notsent_lowat > 0)
-                        return true;
-        }
-        return false;
-}
-
 static size_t degraded(const Manager *m, const char *ret[static 8]) {
+        const char *bpf = bpf_backend_degraded(m->bpf);
         size_t n = 0;
 
         if (m->interfaces.refused)
                 ret[n++] = m->interfaces.refused;
-        /* Pacing caps, congestion control and notsent-lowat are BPF map parameters, which this
-         * daemon does not program yet: say so rather than pretend. */
-        if (profile_needs_bpf(m))
-                ret[n++] = "bpf-parameters-not-applied";
+        /* Why pacing caps, congestion control, notsent-lowat and telemetry are not in force:
+         * bpf-disabled, bpf-unavailable, bpffs-unavailable, bpf-parameters-not-applied. */
+        if (bpf)
+                ret[n++] = bpf;
+        /* The kernel has no BPF MPTCP scheduler (mainline): steering uses the mainline mapping. */
+        if (sched_backend_degraded(&m->sched))
+                ret[n++] = sched_backend_degraded(&m->sched);
         if (m->active_reason == ACTIVE_REASON_MANUAL && m->selected_profile && m->profile &&
             !streq(m->selected_profile, m->profile->name))
                 ret[n++] = "selected-profile-missing";
@@ -545,12 +544,25 @@ typedef struct ListContext {
 
 static int append_subflow(sd_bus_message *reply, const Manager *m, const Subflow *s) {
         char l[PM_ADDR_STRLEN], rm[PM_ADDR_STRLEN];
+        const BpfSubflowInfo *t = bpf_backend_find_subflow(m->bpf, &s->local, &s->remote);
+        int r;
 
-        return sd_bus_message_append(reply, "a{sv}", 6, "Interface", "s", subflow_interface(m, s), "Local", "s",
-                                     pm_addr_to_string(&s->local, l, sizeof(l)), "Remote", "s",
-                                     pm_addr_to_string(&s->remote, rm, sizeof(rm)), "Backup", "b", s->backup, "State",
-                                     "s", s->state == SUBFLOW_ESTABLISHED ? "established" : "pending", "Initial", "b",
-                                     s->initial);
+        r = sd_bus_message_open_container(reply, 'a', "{sv}");
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "{sv}{sv}{sv}{sv}{sv}{sv}", "Interface", "s", subflow_interface(m, s),
+                                          "Local", "s", pm_addr_to_string(&s->local, l, sizeof(l)), "Remote", "s",
+                                          pm_addr_to_string(&s->remote, rm, sizeof(rm)), "Backup", "b", s->backup,
+                                          "State", "s", s->state == SUBFLOW_ESTABLISHED ? "established" : "pending",
+                                          "Initial", "b", s->initial);
+        /* BPF telemetry, when the sock_ops program has seen this subflow. */
+        if (r >= 0 && t)
+                r = sd_bus_message_append(reply, "{sv}{sv}{sv}{sv}{sv}", "SmoothedRtt", "u", t->srtt_usec,
+                                          "BytesAcked", "t", t->bytes_acked, "BytesReceived", "t", t->bytes_received,
+                                          "Retransmits", "u", t->total_retrans, "PacingRate", "t",
+                                          t->max_pacing_rate == UINT64_MAX ? (uint64_t) 0 : t->max_pacing_rate);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        return r;
 }
 
 static void append_connection(Connection *c, void *userdata) {

@@ -95,7 +95,8 @@ daemon_config() {
 # daemon_start LOGFILE [ARGS...] — starts mptcp-policyd in the client namespace (the server's with
 # DAEMON_SIDE=server) with the shipped
 # profiles and returns once it said READY=1; exports DAEMON_PID (also tracked for lab_down).
-# Without --config in ARGS it runs the lab configuration as is (profile aggregate).
+# Without --config in ARGS it runs the lab configuration as is (profile aggregate); without
+# --bpf-pin-dir in ARGS it runs with --no-bpf.
 daemon_start() {
         local log=$1; shift
         local config=() extra=()
@@ -104,6 +105,9 @@ daemon_start() {
         [[ " $* " == *" --state-dir"* ]] || extra+=(--state-dir "$LAB_STATE_DIR/daemon-state")
         # Only a test's private bus, never the machine's system bus: no bus unless one is set.
         [ -n "${DBUS_SYSTEM_BUS_ADDRESS:-}" ] || extra+=(--no-bus)
+        # BPF only where a test asks for it (--bpf-pin-dir on its own bpffs, and bpf.cgroup in its
+        # config): never the machine's /sys/fs/bpf and root cgroup.
+        [[ " $* " == *" --bpf-pin-dir"* ]] || extra+=(--no-bpf)
         DAEMON_PID=$("lab_${DAEMON_SIDE:-client}" python3 "$_it_dir/run-notify.py" --timeout 10 -- \
                 "$MPTCP_POLICYD" "${config[@]}" --profiles "$LAB_PROFILES_DIR" "${extra[@]}" "$@" 2>>"$log") ||
                 { cat "$log" >&2; fail "daemon did not start"; }

@@ -67,7 +67,7 @@ printf 'profile: broken\nsteering: fastest\n' >"$work/profiles/broken.yaml"
 printf 'default-profile: aggregate\n' >"$work/good.yaml"
 cp "$work/good.yaml" "$work/config.yaml"
 daemon_pid=$(in_ns python3 "$here/run-notify.py" --timeout 10 -- \
-        "$MPTCP_POLICYD" --config "$work/config.yaml" --profiles "$work/profiles" --no-bus --state-dir "$work/state" 2>"$work/daemon.log") ||
+        "$MPTCP_POLICYD" --config "$work/config.yaml" --profiles "$work/profiles" --no-bus --no-bpf --state-dir "$work/state" 2>"$work/daemon.log") ||
         { cat "$work/daemon.log" >&2; fail "daemon did not start"; }
 grep -q "^error: $work/profiles/broken.yaml:2:11: " "$work/daemon.log" ||
         { cat "$work/daemon.log" >&2; fail "broken profile not reported with its position"; }
