@@ -36,13 +36,7 @@
 /* Set by the loader before load. */
 const volatile __u64 sample_interval_ns = 100 * 1000 * 1000;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, SUBFLOW_PARAMS_MAX);
-	__type(key, struct subflow_params_key);
-	__type(value, struct subflow_params);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} subflow_params SEC(".maps");
+#include "subflow-params-map.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -36,14 +36,8 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } sched_links SEC(".maps");
 
-/* The sock_ops program's map (bpf/subflow.bpf.c), same definition so that the pin is shared. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, SUBFLOW_PARAMS_MAX);
-	__type(key, struct subflow_params_key);
-	__type(value, struct subflow_params);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} subflow_params SEC(".maps");
+/* The sock_ops program's map: the same definition, so that the pin is shared. */
+#include "subflow-params-map.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -622,27 +622,11 @@ static int method_describe(sd_bus_message *msg, void *userdata, sd_bus_error *er
 
 /* ---- signals ---------------------------------------------------------------------------------- */
 
+/* The events monitors get: a connection's and its subflows' life, not the listeners'. */
 static const char *connection_event_name(uint8_t type) {
-        switch (type) {
-        case MPTCP_EVENT_CREATED:
-                return "created";
-        case MPTCP_EVENT_ESTABLISHED:
-                return "established";
-        case MPTCP_EVENT_CLOSED:
-                return "closed";
-        case MPTCP_EVENT_SUB_ESTABLISHED:
-                return "subflow-established";
-        case MPTCP_EVENT_SUB_CLOSED:
-                return "subflow-closed";
-        case MPTCP_EVENT_SUB_PRIORITY:
-                return "subflow-priority";
-        case MPTCP_EVENT_ANNOUNCED:
-                return "announced";
-        case MPTCP_EVENT_REMOVED:
-                return "removed";
-        default:
+        if (type == MPTCP_EVENT_LISTENER_CREATED || type == MPTCP_EVENT_LISTENER_CLOSED)
                 return NULL;
-        }
+        return pm_event_type_to_string(type);
 }
 
 int policy1_new_connection_event(Manager *m, sd_bus *bus, const PmEvent *ev, sd_bus_message **ret) {

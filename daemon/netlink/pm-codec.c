@@ -103,11 +103,11 @@ const char *pm_event_type_to_string(uint8_t type) {
         case MPTCP_EVENT_REMOVED:
                 return "removed";
         case MPTCP_EVENT_SUB_ESTABLISHED:
-                return "sub-established";
+                return "subflow-established";
         case MPTCP_EVENT_SUB_CLOSED:
-                return "sub-closed";
+                return "subflow-closed";
         case MPTCP_EVENT_SUB_PRIORITY:
-                return "sub-priority";
+                return "subflow-priority";
         case MPTCP_EVENT_LISTENER_CREATED:
                 return "listener-created";
         case MPTCP_EVENT_LISTENER_CLOSED:

@@ -82,7 +82,7 @@ typedef struct PmEvent {
         bool server_side; /* SERVER_SIDE=1 or FLAGS & MPTCP_PM_EV_FLAG_SERVER_SIDE */
 } PmEvent;
 
-const char *pm_event_type_to_string(uint8_t type); /* "created", ...; NULL if unknown */
+const char *pm_event_type_to_string(uint8_t type); /* "created", "subflow-established", ...; NULL if unknown */
 
 /* Decodes one event: the message at nlh, of which len bytes are readable (a receive buffer may
  * hold several; only nlh->nlmsg_len bytes are decoded, and nothing past len is ever read).

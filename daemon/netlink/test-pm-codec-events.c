@@ -246,9 +246,9 @@ static const EventCase event_cases[] = {
         { "closed", case_closed },
         { "announced", case_announced },
         { "removed", case_removed },
-        { "sub-established", case_sub_established },
-        { "sub-closed", case_sub_closed },
-        { "sub-priority", case_sub_priority },
+        { "subflow-established", case_sub_established },
+        { "subflow-closed", case_sub_closed },
+        { "subflow-priority", case_sub_priority },
         { "listener-created", case_listener_created },
         { "listener-closed", case_listener_closed },
 };
