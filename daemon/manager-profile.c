@@ -54,6 +54,14 @@ static const InterfaceFacts *primary_facts(const Manager *m) {
         return NULL;
 }
 
+void manager_update_primary_interface(Manager *m) {
+        int r = primary_interface_lookup();
+
+        if (r < 0)
+                log_debug_errno(r, "Failed to find the default route's interface: %m");
+        m->primary_ifindex = MAX(r, 0);
+}
+
 const Profile *manager_choose_profile(Manager *m, ActiveReason *ret_reason) {
         const ProfileHold *h;
         const Profile *p;
@@ -73,12 +81,6 @@ const Profile *manager_choose_profile(Manager *m, ActiveReason *ret_reason) {
                 /* The selected profile vanished (reload, a state file from another setup). */
         }
 
-        if (m->mode == PROFILE_MODE_AUTO && m->settings->config->n_auto_rules > 0) {
-                int r = primary_interface_lookup();
-                if (r < 0)
-                        log_debug_errno(r, "Failed to find the default route's interface: %m");
-                m->primary_ifindex = MAX(r, 0);
-        }
         *ret_reason = ACTIVE_REASON_AUTO;
         p = settings_find_profile(m->settings, profile_auto_choice(m->settings->config, primary_facts(m)));
         /* daemon_config_check_profiles() made sure auto and default profiles exist. */

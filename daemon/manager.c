@@ -134,6 +134,7 @@ static void on_link_event(LinkTracker *t, LinkEventType type, const LinkInfo *li
 static void on_route_change(RouteWatch *w, void *userdata) {
         Manager *m = userdata;
 
+        manager_update_primary_interface(m);
         /* Only the auto rules look at the default route. */
         if (m->mode == PROFILE_MODE_AUTO && m->holds.n == 0 && m->settings && m->settings->config->n_auto_rules > 0) {
                 log_debug("Default route changed: choosing the profile again.");
@@ -431,6 +432,11 @@ int manager_start(Manager *m) {
         if (r < 0)
                 return r;
         manager_load_state(m);
+        /* Subscribed before the first lookup, so no change falls between the two. */
+        r = route_watch_new(m->event, on_route_change, m, &m->routes);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch routes over rtnetlink: %m");
+        manager_update_primary_interface(m);
         (void) update_active_profile(m);
         if (!m->profile)
                 return log_error_errno(-ENOENT, "No profile to run.");
@@ -459,10 +465,6 @@ int manager_start(Manager *m) {
         r = link_tracker_new(m->event, on_link_event, m, &m->links);
         if (r < 0)
                 return log_error_errno(r, "Failed to track links and addresses over rtnetlink: %m");
-
-        r = route_watch_new(m->event, on_route_change, m, &m->routes);
-        if (r < 0)
-                return log_error_errno(r, "Failed to watch routes over rtnetlink: %m");
 
         r = pm_socket_new(m->event, m->options.event_buffer, on_pm_event, on_pm_overflow, m, &m->pm);
         if (r == -EPROTONOSUPPORT)

@@ -82,7 +82,7 @@ typedef struct Manager {
         ProfileMode mode;
         HoldTable holds;
         ActiveReason active_reason;
-        int primary_ifindex; /* of the default route, for auto mode; 0 = none */
+        int primary_ifindex; /* of the default route, for auto mode; 0 = none (route-watch keeps it) */
         RouteWatch *routes;  /* default route changes re-run the auto rules */
 
         BusService *bus; /* NULL with --no-bus */
@@ -119,6 +119,9 @@ const char *manager_state_dir(const Manager *m);
 const char *manager_selected_profile(const Manager *m);
 /* NULL when the kernel can enforce p, else a reason token (e.g. redundant without the scheduler). */
 const char *manager_profile_unusable_reason(const Manager *m, const Profile *p);
+/* Finds the default route's interface again (at start and when a default route changes: the
+ * auto rules match it, and looking it up on every apply would be a route dump per link event). */
+void manager_update_primary_interface(Manager *m);
 /* Chooses the profile in force (holds, manual, auto) without applying it. */
 const Profile *manager_choose_profile(Manager *m, ActiveReason *ret_reason);
 /* SetProfile: manual mode with name selected; releases every hold (holders are told).

@@ -3,7 +3,6 @@
  * scripts that want everything at once. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "bus-policy1.h"
 #include "config.h"
@@ -25,36 +24,24 @@ static void describe_connection(Connection *c, void *userdata) {
         json_end_object(w);
 }
 
-static void describe_strv(JsonWriter *w, const char *key, const char *list) {
-        /* list: space-separated tokens (a property fingerprint) */
+static void describe_tokens(JsonWriter *w, const char *key, const char *const *v, size_t n) {
         json_key(w, key);
         json_begin_array(w);
-        for (const char *p = list; p && *p;) {
-                size_t n = strcspn(p, " ");
-                char tok[128];
-
-                if (n > 0 && n < sizeof(tok)) {
-                        memcpy(tok, p, n);
-                        tok[n] = '\0';
-                        json_string(w, tok);
-                }
-                p += n;
-                p += strspn(p, " ");
-        }
+        for (size_t i = 0; i < n; i++)
+                json_string(w, v[i]);
         json_end_array(w);
 }
 
 int manager_describe_json(Manager *m, char **ret) {
-        _cleanup_free_ char *buf = NULL, *features = NULL, *degraded = NULL;
-        size_t size = 0;
+        const char *features[POLICY1_TOKENS_MAX], *degraded[POLICY1_TOKENS_MAX];
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, n_features, n_degraded;
         JsonWriter w;
         FILE *f;
         int r;
 
-        features = policy1_property_fingerprint(m, POLICY1_FEATURES);
-        degraded = policy1_property_fingerprint(m, POLICY1_DEGRADED);
-        if (!features || !degraded)
-                return -ENOMEM;
+        n_features = policy1_features(m, features);
+        n_degraded = policy1_degraded(m, degraded);
 
         f = open_memstream(&buf, &size);
         if (!f)
@@ -67,8 +54,8 @@ int manager_describe_json(Manager *m, char **ret) {
         json_key_string(&w, "selected_profile", manager_selected_profile(m));
         json_key_string(&w, "mode", profile_mode_to_string(m->mode));
         json_key_string(&w, "path_manager", pm_kind_to_string(m->pm_kind));
-        describe_strv(&w, "features", features);
-        describe_strv(&w, "degraded", degraded);
+        describe_tokens(&w, "features", features, n_features);
+        describe_tokens(&w, "degraded", degraded, n_degraded);
         json_key_string(&w, "state_dir", manager_state_dir(m));
 
         json_key(&w, "profiles");

@@ -81,8 +81,7 @@ static const char *interface_state(const Manager *m, size_t i) {
         return interface_decision_to_string(&m->interfaces.decisions[i]);
 }
 
-/* Up to 8 features/reasons each. */
-static size_t features(const Manager *m, const char *ret[static 8]) {
+size_t policy1_features(const Manager *m, const char *ret[static POLICY1_TOKENS_MAX]) {
         size_t n = 0;
 
         ret[n++] = "userspace-pm";
@@ -95,7 +94,7 @@ static size_t features(const Manager *m, const char *ret[static 8]) {
         return n;
 }
 
-static size_t degraded(const Manager *m, const char *ret[static 8]) {
+size_t policy1_degraded(const Manager *m, const char *ret[static POLICY1_TOKENS_MAX]) {
         const char *bpf = bpf_backend_degraded(m->bpf);
         size_t n = 0;
 
@@ -124,7 +123,7 @@ static void addr_string(const IfaceAddr *a, char buf[static INET6_ADDRSTRLEN]) {
 
 char *policy1_property_fingerprint(Manager *m, Policy1Property p) {
         char *buf = NULL, a[INET6_ADDRSTRLEN];
-        const char *v[8];
+        const char *v[POLICY1_TOKENS_MAX];
         size_t size = 0, n;
         FILE *f;
 
@@ -169,12 +168,12 @@ char *policy1_property_fingerprint(Manager *m, Policy1Property p) {
                 fputs(pm_kind_to_string(m->pm_kind), f);
                 break;
         case POLICY1_FEATURES:
-                n = features(m, v);
+                n = policy1_features(m, v);
                 for (size_t i = 0; i < n; i++)
                         fprintf(f, "%s ", v[i]);
                 break;
         case POLICY1_DEGRADED:
-                n = degraded(m, v);
+                n = policy1_degraded(m, v);
                 for (size_t i = 0; i < n; i++)
                         fprintf(f, "%s ", v[i]);
                 break;
@@ -308,11 +307,11 @@ static int property_get_interfaces(sd_bus *bus, const char *path, const char *in
 static int property_get_strv(sd_bus *bus, const char *path, const char *interface, const char *property,
                              sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         Manager *m = userdata;
-        const char *v[8];
+        const char *v[POLICY1_TOKENS_MAX];
         size_t n;
         int r;
 
-        n = streq(property, "Features") ? features(m, v) : degraded(m, v);
+        n = streq(property, "Features") ? policy1_features(m, v) : policy1_degraded(m, v);
         r = sd_bus_message_open_container(reply, 'a', "s");
         for (size_t i = 0; r >= 0 && i < n; i++)
                 r = sd_bus_message_append(reply, "s", v[i]);

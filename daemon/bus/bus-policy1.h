@@ -25,6 +25,11 @@ typedef enum Policy1Property {
 
 extern const sd_bus_vtable policy1_vtable[];
 
+/* The Features and Degraded tokens (static strings), at most POLICY1_TOKENS_MAX each. */
+#define POLICY1_TOKENS_MAX 8
+size_t policy1_features(const Manager *m, const char *ret[static POLICY1_TOKENS_MAX]);
+size_t policy1_degraded(const Manager *m, const char *ret[static POLICY1_TOKENS_MAX]);
+
 const char *policy1_property_name(Policy1Property p);
 /* A string that changes whenever the property's value does; NULL on OOM. */
 char *policy1_property_fingerprint(Manager *m, Policy1Property p);

@@ -44,6 +44,10 @@ assert_eq "Version" "$(prop_s Version "$TEST_USER")" "$("$MPTCP_POLICYD" --versi
 bus_call_as "$TEST_USER" busctl --json=short call "$BUS_NAME" "$BUS_PATH" "$BUS_IFACE" Describe |
         jq -r '.data[0]' | jq -e 'type == "object"' >/dev/null || fail "Describe as $TEST_USER: not a JSON object"
 echo "ok: Describe as $TEST_USER is a JSON object"
+describe=$(busctl --json=short call "$BUS_NAME" "$BUS_PATH" "$BUS_IFACE" Describe | jq -r '.data[0]')
+assert_eq "Describe's features = Features" "$(jq -c .features <<<"$describe")" "$(prop Features)"
+assert_eq "Describe's degraded = Degraded" "$(jq -c .degraded <<<"$describe")" "$(prop Degraded)"
+assert_eq "Describe's active_profile = ActiveProfile" "$(jq -r .active_profile <<<"$describe")" "$(prop_s ActiveProfile)"
 assert_eq "ListConnections as $TEST_USER (none)" \
         "$(bus_call_as "$TEST_USER" gdbus call --system --dest "$BUS_NAME" --object-path "$BUS_PATH" \
                 --method "$BUS_IFACE.ListConnections")" "(@a(ubsssaa{sv}) [],)"
