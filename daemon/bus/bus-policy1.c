@@ -52,19 +52,13 @@ static const char *interface_name(const Manager *m, int ifindex) {
 
 /* The interface that has address a, "" when none. */
 static const char *interface_by_address(const Manager *m, const PmAddr *a) {
-        for (size_t i = 0; i < m->interfaces.n; i++) {
-                const InterfaceFacts *f = &m->interfaces.facts[i];
+        const LinkInfo *link;
 
-                for (size_t j = 0; j < f->n_addresses; j++) {
-                        const IfaceAddr *x = &f->addresses[j];
-
-                        if (x->family == a->family &&
-                            (x->family == AF_INET ? memcmp(&x->in, &a->in, sizeof(x->in))
-                                                  : memcmp(&x->in6, &a->in6, sizeof(x->in6))) == 0)
-                                return f->name;
-                }
-        }
-        return "";
+        if (!m->links || (a->family != AF_INET && a->family != AF_INET6) ||
+            link_tracker_find_addr(m->links, a->family, a->family == AF_INET ? (const void *) &a->in : &a->in6,
+                                   &link, NULL) < 0)
+                return "";
+        return link->name;
 }
 
 /* The interface of a subflow: its ifindex when the kernel said, else the one that has its local
